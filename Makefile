@@ -1,0 +1,75 @@
+# abicheck — see README.md.  `make` builds ./abicheck; `make run` and
+# `make test` are the two set-up commands (they install what they need).
+
+CC       ?= cc
+PKGS     := libelf libarchive libseccomp jansson libcrypto zlib libzstd
+OPTFLAGS ?= -O2 -g
+CFLAGS   := -std=c11 -Wall -Wextra -Werror $(OPTFLAGS) -D_GNU_SOURCE -I. $(EXTRA_CFLAGS)
+LDFLAGS  += $(EXTRA_LDFLAGS)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+BUILD ?= build/release
+BIN   ?= abicheck
+
+LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
+DEMO      := build/demo-image
+
+.PHONY: all deps deps-check run test unit integration asan test-asan clean demo
+
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka $(LDFLAGS)
+
+# Installs the Debian packages the build and the tests need (see DESIGN.md).
+deps:
+	scripts/deps.sh
+
+# Runs `make deps` only when something is missing, so a fresh machine
+# needs nothing by hand and a prepared one pays nothing.
+deps-check:
+	@scripts/deps.sh --check || scripts/deps.sh
+
+demo: deps-check
+	@$(MAKE) --no-print-directory $(BIN)
+	@scripts/mkdemo.sh $(DEMO)
+
+# The main job on the embedded demo image (built from tests/fixtures/demo).
+run: demo
+	./$(BIN) oci:$(DEMO):demo
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+
+integration: $(BIN)
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) tests/integration/run.sh
+
+# The same suites built with AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	$(MAKE) --no-print-directory BUILD=build/asan BIN=build/asan/abicheck \
+		OPTFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" \
+		unit integration
+
+test: deps-check
+	$(MAKE) --no-print-directory all unit integration
+	$(MAKE) --no-print-directory test-asan
+
+clean:
+	rm -rf build $(BIN)

@@ -1,0 +1,37 @@
+/* cli/cli.h — the command line: options shared by every subcommand and the
+ * subcommands' entry points.  Conventions (README, man/abicheck.1):
+ *   abicheck [SUBCOMMAND] IMAGE [-- CMD ARGS]
+ *   -o table|json, --file PATH; exit 0 = nothing predicted to fail,
+ *   1 = predicted failure, 2 = usage or input error.
+ */
+#ifndef ABICHECK_CLI_CLI_H
+#define ABICHECK_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "images/image.h"
+
+#define EXIT_OK 0
+#define EXIT_PREDICTED_FAILURE 1
+#define EXIT_USAGE_OR_INPUT 2
+
+enum output_format { OUTPUT_TABLE, OUTPUT_JSON };
+
+struct cli_options {
+	const char *subcommand;
+	const char *image;
+	char **cmd; /* after "--", NULL-terminated, may be empty */
+	int ncmd;
+	enum output_format output;
+	const char *file;
+	bool list_files; /* inspect --files */
+	struct image_options image_opts;
+};
+
+int cmd_inspect(const struct cli_options *o, FILE *out);
+
+/* "1.2 MB" style, for tables. */
+void format_size(unsigned long long bytes, char *buf, size_t len);
+
+#endif

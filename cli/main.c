@@ -1,0 +1,227 @@
+/* cli/main.c — argument parsing and dispatch; see cli.h. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/tempdir.h"
+
+#ifndef ABICHECK_VERSION
+#define ABICHECK_VERSION "0.1.0-dev"
+#endif
+
+enum {
+	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
+	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
+	OPT_MAX_FILE, OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "file", required_argument, NULL, OPT_FILE },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "files", no_argument, NULL, OPT_FILES },
+	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
+	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-entries", required_argument, NULL, OPT_MAX_ENTRIES },
+	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "max-layers", required_argument, NULL, OPT_MAX_LAYERS },
+	{ "max-json-bytes", required_argument, NULL, OPT_MAX_JSON },
+	{ "max-file-bytes", required_argument, NULL, OPT_MAX_FILE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+	"usage: abicheck [SUBCOMMAND] IMAGE [OPTIONS] [-- CMD ARGS]\n"
+	"\n"
+	"Predicts whether the programs of a container image will run on a kernel.\n"
+	"\n"
+	"Subcommands:\n"
+	"  inspect IMAGE      image summary and every ELF file of its flattened view\n"
+	"                     (also the default until the verdict stage lands)\n"
+	"\n"
+	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
+	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output table|json   output format (default table)\n"
+	"      --file PATH           write the report to PATH instead of stdout\n"
+	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform\n"
+	"                            index (default: the host's)\n"
+	"      --files               inspect: list every entry, not only ELF files\n"
+	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
+	"                            refusing the image\n"
+	"      --tmpdir DIR          parent of the private temporary directory\n"
+	"      --max-bytes N         cap on uncompressed layer bytes (default 64G)\n"
+	"      --max-entries N       cap on layer entries (default 4000000)\n"
+	"      --max-ratio N         cap on a blob's decompression ratio (default 1000)\n"
+	"      --max-layers N        cap on layers (default 256)\n"
+	"      --max-json-bytes N    cap on a manifest/index/config (default 4M)\n"
+	"      --max-file-bytes N    cap on one kept ELF file (default 4G)\n"
+	"      --version, -h/--help\n"
+	"\n"
+	"Exit status: 0 nothing predicted to fail, 1 predicted failure,\n"
+	"2 usage or input error.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("abicheck: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (see abicheck --help)\n", stderr);
+	return EXIT_USAGE_OR_INPUT;
+}
+
+/* "64G", "4M", "1000" -> bytes/count. */
+static int parse_count(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+	int shift = 0;
+
+	errno = 0;
+	if (!*s || *s == '-')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if (*end || v == 0 || (shift && v > (~0ull >> shift)))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+static int set_limit(int opt, const char *arg, struct image_limits *l)
+{
+	unsigned long long v;
+	uint64_t *fields[] = {
+		[OPT_MAX_BYTES - OPT_MAX_BYTES] = &l->max_bytes,
+		[OPT_MAX_ENTRIES - OPT_MAX_BYTES] = &l->max_entries,
+		[OPT_MAX_RATIO - OPT_MAX_BYTES] = &l->max_ratio,
+		[OPT_MAX_LAYERS - OPT_MAX_BYTES] = &l->max_layers,
+		[OPT_MAX_JSON - OPT_MAX_BYTES] = &l->max_json_bytes,
+		[OPT_MAX_FILE - OPT_MAX_BYTES] = &l->max_file_bytes,
+	};
+
+	if (parse_count(arg, &v) < 0)
+		return -1;
+	*fields[opt - OPT_MAX_BYTES] = v;
+	return 0;
+}
+
+/* Handles one option; returns -1 to continue, else an exit status. */
+static int handle_option(int c, struct cli_options *o)
+{
+	struct ac_error err;
+
+	switch (c) {
+	case 'o':
+		if (!strcmp(optarg, "table"))
+			o->output = OUTPUT_TABLE;
+		else if (!strcmp(optarg, "json"))
+			o->output = OUTPUT_JSON;
+		else
+			return usage_error("unknown output format '%s' (table or json)", optarg);
+		return -1;
+	case OPT_FILE: o->file = optarg; return -1;
+	case OPT_PLATFORM:
+		if (platform_parse(optarg, &o->image_opts.platform, &err) < 0)
+			return usage_error("%s", err.msg);
+		o->image_opts.platform_explicit = true;
+		return -1;
+	case OPT_FILES: o->list_files = true; return -1;
+	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
+	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
+	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:
+	case OPT_MAX_LAYERS: case OPT_MAX_JSON: case OPT_MAX_FILE:
+		if (set_limit(c, optarg, &o->image_opts.limits) < 0)
+			return usage_error("invalid limit '%s' (a positive number, K/M/G/T allowed)",
+					   optarg);
+		return -1;
+	case OPT_VERSION: printf("abicheck %s\n", ABICHECK_VERSION); return EXIT_OK;
+	case 'h': fputs(usage_text, stdout); return EXIT_OK;
+	default: return usage_error("%s", "invalid option");
+	}
+}
+
+static int parse_args(int argc, char **argv, struct cli_options *o)
+{
+	int nopts = argc, c, rc;
+
+	/* Options may follow IMAGE, but nothing after "--" is ours. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nopts = i;
+			o->cmd = argv + i + 1;
+			o->ncmd = argc - i - 1;
+			break;
+		}
+	opterr = 0;
+	while ((c = getopt_long(nopts, argv, "o:h", long_opts, NULL)) != -1) {
+		if (c == '?')
+			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+		if ((rc = handle_option(c, o)) >= 0)
+			return rc;
+	}
+	for (int i = optind; i < nopts; i++) {
+		if (!o->subcommand && !o->image && !strcmp(argv[i], "inspect"))
+			o->subcommand = argv[i];
+		else if (!o->image)
+			o->image = argv[i];
+		else
+			return usage_error("unexpected argument '%s'", argv[i]);
+	}
+	if (!o->image)
+		return usage_error("%s", "missing IMAGE");
+	return -1;
+}
+
+static FILE *open_output(const struct cli_options *o)
+{
+	FILE *f;
+
+	if (!o->file)
+		return stdout;
+	f = fopen(o->file, "w");
+	if (!f)
+		fprintf(stderr, "abicheck: cannot write '%s': %s\n", o->file, strerror(errno));
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_options o = { 0 };
+	FILE *out;
+	int rc;
+
+	setlocale(LC_CTYPE, "");
+	image_options_default(&o.image_opts);
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	ac_signals_install();
+	out = open_output(&o);
+	if (!out)
+		return EXIT_USAGE_OR_INPUT;
+	rc = cmd_inspect(&o, out);
+	if (out != stdout && fclose(out) != 0) {
+		fprintf(stderr, "abicheck: error writing '%s'\n", o.file);
+		rc = EXIT_USAGE_OR_INPUT;
+	}
+	if (fflush(stdout) != 0)
+		rc = EXIT_USAGE_OR_INPUT;
+	ac_signals_reraise();
+	return rc;
+}

@@ -1,0 +1,388 @@
+/* images/blobstream.c — see blobstream.h. */
+#include "images/blobstream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "common/tempdir.h"
+#include "common/xalloc.h"
+
+#define IN_CHUNK (128u << 10)
+#define OUT_CHUNK (256u << 10)
+
+struct blob_stream {
+	struct blob_range range;
+	uint64_t pos; /* compressed bytes consumed */
+	struct hasher *hash, *diff_hash;
+	enum blob_compression comp;
+	z_stream z;
+	bool z_ready;
+	ZSTD_DStream *zs;
+	size_t zstd_last; /* ZSTD_decompressStream's last hint; 0 = frame end */
+	unsigned char *in, *out;
+	size_t in_len, in_pos;
+	uint64_t out_total;
+	uint64_t *total_out;
+	const struct image_limits *limits;
+	bool at_end, failed;
+	struct ac_error err;
+};
+
+const char *blob_compression_name(enum blob_compression c)
+{
+	static const char *const names[] = { "none", "gzip", "zstd" };
+	return names[c];
+}
+
+/* Refills the input buffer from the range; returns bytes read, 0 at end. */
+static ssize_t fill(struct blob_stream *bs)
+{
+	uint64_t left = bs->range.size - bs->pos;
+	size_t want = left < IN_CHUNK ? (size_t)left : IN_CHUNK;
+	ssize_t n;
+
+	if (ac_interrupted()) {
+		ac_error_set(&bs->err, AC_ERR_INTERRUPTED, 0, "interrupted");
+		return -1;
+	}
+	if (!want)
+		return 0;
+	do
+		n = pread(bs->range.fd, bs->in, want, (off_t)(bs->range.offset + bs->pos));
+	while (n < 0 && errno == EINTR && !ac_interrupted());
+	if (n < 0) {
+		ac_error_set(&bs->err, AC_ERR_SYSTEM, errno, "read");
+		return -1;
+	}
+	if (n == 0) { /* file shorter than the range we were promised */
+		ac_error_set(&bs->err, AC_ERR_INPUT, 0, "blob truncated at byte %llu of %llu",
+			     (unsigned long long)bs->pos, (unsigned long long)bs->range.size);
+		return -1;
+	}
+	hasher_update(bs->hash, bs->in, (size_t)n);
+	bs->pos += (uint64_t)n;
+	bs->in_len = (size_t)n;
+	bs->in_pos = 0;
+	return n;
+}
+
+static enum blob_compression sniff(const unsigned char *b, size_t n)
+{
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return BLOB_GZIP;
+	if (n >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+		return BLOB_ZSTD;
+	return BLOB_PLAIN;
+}
+
+struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg alg,
+				     enum digest_alg diff_alg,
+				     const struct image_limits *limits,
+				     uint64_t *total_out)
+{
+	struct blob_stream *bs = xcalloc(1, sizeof(*bs));
+
+	bs->range = range;
+	bs->hash = hasher_new(alg);
+	bs->diff_hash = hasher_new(diff_alg);
+	bs->in = xmalloc(IN_CHUNK);
+	bs->out = xmalloc(OUT_CHUNK);
+	bs->limits = limits;
+	bs->total_out = total_out;
+	if (!bs->hash || !bs->diff_hash) {
+		ac_error_set(&bs->err, AC_ERR_SYSTEM, 0, "cannot initialise hashing");
+		bs->failed = true;
+		return bs;
+	}
+	if (fill(bs) < 0) {
+		bs->failed = true;
+		return bs;
+	}
+	bs->comp = sniff(bs->in, bs->in_len);
+	if (bs->comp == BLOB_GZIP) {
+		/* 16+MAX_WBITS: gzip wrapper, with its CRC and length checked. */
+		if (inflateInit2(&bs->z, 16 + MAX_WBITS) != Z_OK) {
+			ac_error_set(&bs->err, AC_ERR_SYSTEM, 0, "zlib init failed");
+			bs->failed = true;
+		}
+		bs->z_ready = !bs->failed;
+	} else if (bs->comp == BLOB_ZSTD) {
+		bs->zs = ZSTD_createDStream();
+		if (!bs->zs || ZSTD_isError(ZSTD_initDStream(bs->zs))) {
+			ac_error_set(&bs->err, AC_ERR_SYSTEM, 0, "zstd init failed");
+			bs->failed = true;
+		}
+	}
+	return bs;
+}
+
+static int account(struct blob_stream *bs, size_t produced)
+{
+	const struct image_limits *l = bs->limits;
+
+	bs->out_total += produced;
+	if (bs->total_out)
+		*bs->total_out += produced;
+	if (bs->total_out && *bs->total_out > l->max_bytes)
+		return ac_error_set(&bs->err, AC_ERR_LIMIT, 0,
+				    "image expands beyond %llu bytes (raise with --max-bytes)",
+				    (unsigned long long)l->max_bytes);
+	if (bs->comp != BLOB_PLAIN && bs->out_total > IMAGE_RATIO_GRACE &&
+	    bs->out_total / (bs->pos ? bs->pos : 1) > l->max_ratio)
+		return ac_error_set(&bs->err, AC_ERR_LIMIT, 0,
+				    "decompression ratio above %llu:1 after %llu bytes, "
+				    "likely a decompression bomb (raise with --max-ratio)",
+				    (unsigned long long)l->max_ratio,
+				    (unsigned long long)bs->out_total);
+	return 0;
+}
+
+static ssize_t read_plain(struct blob_stream *bs, const void **buf)
+{
+	size_t n;
+
+	if (bs->in_pos == bs->in_len) {
+		ssize_t r = fill(bs);
+		if (r <= 0)
+			return r;
+	}
+	n = bs->in_len - bs->in_pos;
+	*buf = bs->in + bs->in_pos;
+	bs->in_pos = bs->in_len;
+	return (ssize_t)n;
+}
+
+static ssize_t read_gzip(struct blob_stream *bs, const void **buf)
+{
+	for (;;) {
+		int rc;
+		size_t produced;
+
+		if (bs->in_pos == bs->in_len) {
+			ssize_t r = fill(bs);
+			if (r < 0)
+				return -1;
+			if (r == 0) {
+				if (bs->at_end)
+					return 0;
+				ac_error_set(&bs->err, AC_ERR_INPUT, 0, "truncated gzip stream");
+				return -1;
+			}
+		}
+		if (bs->at_end) { /* another gzip member follows (RFC 1952 §2.2) */
+			if (bs->in[bs->in_pos] != 0x1f) {
+				ac_error_set(&bs->err, AC_ERR_INPUT, 0,
+					     "trailing garbage after gzip stream");
+				return -1;
+			}
+			inflateReset(&bs->z);
+			bs->at_end = false;
+		}
+		bs->z.next_in = bs->in + bs->in_pos;
+		bs->z.avail_in = (uInt)(bs->in_len - bs->in_pos);
+		bs->z.next_out = bs->out;
+		bs->z.avail_out = OUT_CHUNK;
+		rc = inflate(&bs->z, Z_NO_FLUSH);
+		bs->in_pos = bs->in_len - bs->z.avail_in;
+		if (rc == Z_STREAM_END)
+			bs->at_end = true;
+		else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			ac_error_set(&bs->err, AC_ERR_INPUT, 0, "corrupt gzip stream (%s)",
+				     bs->z.msg ? bs->z.msg : "inflate failed");
+			return -1;
+		}
+		produced = OUT_CHUNK - bs->z.avail_out;
+		if (produced) {
+			*buf = bs->out;
+			return (ssize_t)produced;
+		}
+	}
+}
+
+static ssize_t read_zstd(struct blob_stream *bs, const void **buf)
+{
+	for (;;) {
+		ZSTD_inBuffer in;
+		ZSTD_outBuffer out = { bs->out, OUT_CHUNK, 0 };
+
+		if (bs->in_pos == bs->in_len) {
+			ssize_t r = fill(bs);
+			if (r < 0)
+				return -1;
+			if (r == 0) {
+				if (bs->zstd_last == 0)
+					return 0;
+				ac_error_set(&bs->err, AC_ERR_INPUT, 0, "truncated zstd stream");
+				return -1;
+			}
+		}
+		in.src = bs->in;
+		in.size = bs->in_len;
+		in.pos = bs->in_pos;
+		bs->zstd_last = ZSTD_decompressStream(bs->zs, &out, &in);
+		bs->in_pos = in.pos;
+		if (ZSTD_isError(bs->zstd_last)) {
+			ac_error_set(&bs->err, AC_ERR_INPUT, 0, "corrupt zstd stream (%s)",
+				     ZSTD_getErrorName(bs->zstd_last));
+			return -1;
+		}
+		if (out.pos) {
+			*buf = bs->out;
+			return (ssize_t)out.pos;
+		}
+	}
+}
+
+ssize_t blob_stream_read(struct blob_stream *bs, const void **buf)
+{
+	ssize_t n;
+
+	if (bs->failed)
+		return -1;
+	switch (bs->comp) {
+	case BLOB_GZIP: n = read_gzip(bs, buf); break;
+	case BLOB_ZSTD: n = read_zstd(bs, buf); break;
+	default: n = read_plain(bs, buf); break;
+	}
+	if (n > 0) {
+		hasher_update(bs->diff_hash, *buf, (size_t)n);
+		if (account(bs, (size_t)n) < 0)
+			n = -1;
+	}
+	if (n < 0)
+		bs->failed = true;
+	return n;
+}
+
+const struct ac_error *blob_stream_error(const struct blob_stream *bs)
+{
+	return &bs->err;
+}
+
+enum blob_compression blob_stream_compression(const struct blob_stream *bs)
+{
+	return bs->comp;
+}
+
+uint64_t blob_stream_bytes_out(const struct blob_stream *bs)
+{
+	return bs->out_total;
+}
+
+/* Hashes the rest of the range without decoding it. */
+static int drain_raw(struct blob_stream *bs)
+{
+	while (bs->pos < bs->range.size) {
+		bs->in_pos = bs->in_len;
+		if (fill(bs) <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int mismatch(struct ac_error *err, const char *what, const struct digest *want,
+		    const struct digest *got)
+{
+	char w[DIGEST_STR_MAX], g[DIGEST_STR_MAX];
+
+	digest_short(want, w, sizeof(w));
+	digest_short(got, g, sizeof(g));
+	return ac_error_set(err, AC_ERR_INPUT, 0, "%s mismatch: content hashes to %s…, "
+			    "expected %s… (corrupted or tampered blob)", what, g, w);
+}
+
+int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
+		       const struct digest *want_diff, struct ac_error *err)
+{
+	struct digest got, got_diff;
+	bool decode_failed = bs->failed;
+	const void *buf;
+
+	if (!bs->hash || !bs->diff_hash)
+		return ac_error_set(err, AC_ERR_SYSTEM, 0, "hashing unavailable");
+	if (bs->err.kind == AC_ERR_INTERRUPTED || bs->err.kind == AC_ERR_LIMIT) {
+		*err = bs->err;
+		return -1;
+	}
+	if (!decode_failed) /* the consumer may stop at tar's end-of-archive */
+		while (!bs->failed && blob_stream_read(bs, &buf) > 0)
+			;
+	decode_failed = bs->failed;
+	if (decode_failed && bs->err.kind != AC_ERR_INPUT) {
+		*err = bs->err;
+		return -1;
+	}
+	if (drain_raw(bs) < 0) {
+		*err = bs->err;
+		return -1;
+	}
+	hasher_finish(bs->hash, &got);
+	bs->hash = NULL;
+	if (want && !digest_equal(want, &got))
+		return mismatch(err, "digest", want, &got);
+	if (decode_failed) {
+		*err = bs->err;
+		return -1;
+	}
+	hasher_finish(bs->diff_hash, &got_diff);
+	bs->diff_hash = NULL;
+	if (want_diff && !digest_equal(want_diff, &got_diff))
+		return mismatch(err, "diff_id (uncompressed digest)", want_diff, &got_diff);
+	return 0;
+}
+
+void blob_stream_free(struct blob_stream *bs)
+{
+	if (!bs)
+		return;
+	if (bs->z_ready)
+		inflateEnd(&bs->z);
+	ZSTD_freeDStream(bs->zs);
+	hasher_free(bs->hash);
+	hasher_free(bs->diff_hash);
+	free(bs->in);
+	free(bs->out);
+	free(bs);
+}
+
+int blob_read_small(struct blob_range range, uint64_t max, const struct digest *want,
+		    char **out, size_t *len, struct ac_error *err)
+{
+	char *buf;
+	uint64_t got = 0;
+
+	if (range.size > max)
+		return ac_error_set(err, AC_ERR_LIMIT, 0,
+				    "%llu bytes, above the %llu-byte cap for JSON documents "
+				    "(raise with --max-json-bytes)",
+				    (unsigned long long)range.size, (unsigned long long)max);
+	buf = xmalloc((size_t)range.size + 1);
+	while (got < range.size) {
+		ssize_t n = pread(range.fd, buf + got, (size_t)(range.size - got),
+				  (off_t)(range.offset + got));
+		if (n < 0 && errno == EINTR && !ac_interrupted())
+			continue;
+		if (n <= 0) {
+			free(buf);
+			return ac_error_set(err, n < 0 ? AC_ERR_SYSTEM : AC_ERR_INPUT,
+					    n < 0 ? errno : 0, n < 0 ? "read" : "truncated");
+		}
+		got += (uint64_t)n;
+	}
+	buf[got] = '\0';
+	if (want) {
+		struct digest d;
+		digest_buffer(want->alg, buf, (size_t)got, &d);
+		if (!digest_equal(want, &d)) {
+			free(buf);
+			return mismatch(err, "digest", want, &d);
+		}
+	}
+	*out = buf;
+	*len = (size_t)got;
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* images/blobstream.h — one blob read as a verified, decompressed stream.
+ *
+ * Owns the trust boundary for layer bytes: the compressed bytes are hashed
+ * and compared with the digest that names the blob, the decompressed bytes
+ * with the config's diff_id, and decompression is bounded (total bytes and
+ * ratio, see limits.h).  Compression is recognised by magic (gzip, zstd,
+ * or none), not by the media type an image claims.  Decompression is done
+ * here, not by libarchive's filters, because the diff_id is a hash of the
+ * decompressed stream and the caps must see both sides.
+ */
+#ifndef ABICHECK_IMAGES_BLOBSTREAM_H
+#define ABICHECK_IMAGES_BLOBSTREAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/digest.h"
+#include "common/error.h"
+#include "images/limits.h"
+
+enum blob_compression { BLOB_PLAIN, BLOB_GZIP, BLOB_ZSTD };
+
+struct blob_range {
+	int fd;          /* borrowed, read with pread */
+	uint64_t offset; /* of the blob inside fd */
+	uint64_t size;
+};
+
+struct blob_stream; /* opaque */
+
+/* `total_out` (may be NULL) accumulates decompressed bytes across blobs for
+ * the --max-bytes cap. */
+struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg alg,
+				     enum digest_alg diff_alg,
+				     const struct image_limits *limits,
+				     uint64_t *total_out);
+
+/* Next chunk of decompressed data: returns its length (0 at the end) and
+ * sets *buf; -1 on error (see blob_stream_error). */
+ssize_t blob_stream_read(struct blob_stream *bs, const void **buf);
+
+const struct ac_error *blob_stream_error(const struct blob_stream *bs);
+
+enum blob_compression blob_stream_compression(const struct blob_stream *bs);
+const char *blob_compression_name(enum blob_compression c);
+
+/* Reads whatever is left (so the hash covers the whole blob) and compares.
+ * `want` / `want_diff` may be NULL.  A digest mismatch is reported in
+ * preference to an earlier decoding error: a changed byte is the cause and
+ * the broken gzip stream only its symptom. */
+int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
+		       const struct digest *want_diff, struct ac_error *err);
+
+uint64_t blob_stream_bytes_out(const struct blob_stream *bs);
+
+void blob_stream_free(struct blob_stream *bs);
+
+/* Reads a whole small blob (JSON) into memory and verifies `want` (may be
+ * NULL).  The result is NUL-terminated; caller frees. */
+int blob_read_small(struct blob_range range, uint64_t max, const struct digest *want,
+		    char **out, size_t *len, struct ac_error *err);
+
+#endif

@@ -1,0 +1,58 @@
+/* images/content.h — bodies of the files abicheck keeps from an image.
+ *
+ * Only some regular files are kept (ELF objects and the loader's
+ * configuration; see layer.c); the rest of the image is a path index.  A
+ * kept body lives either in the run's private temp dir under a generated
+ * name (archive sources) or stays where it is inside a rootfs directory
+ * (dir: source, opened beneath the rootfs fd without following symlinks).
+ * Contents are reference counted because hardlinks share one body.
+ * Ownership: the store owns nothing but counters; each content is owned by
+ * the nodes that reference it and freed by the last content_unref().
+ */
+#ifndef ABICHECK_IMAGES_CONTENT_H
+#define ABICHECK_IMAGES_CONTENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "common/tempdir.h"
+
+#define CONTENT_HEAD 64 /* first bytes cached: enough for an ELF header */
+
+struct content {
+	unsigned refs;
+	uint64_t size;
+	char tmpname[24];  /* in the temp dir, or "" */
+	char *rootfs_path; /* relative to the store's rootfs, or NULL */
+	unsigned char head[CONTENT_HEAD];
+	unsigned head_len;
+};
+
+struct content_store {
+	struct ac_tempdir *tempdir; /* borrowed; NULL for rootfs-only stores */
+	int rootfd;                 /* borrowed; -1 unless dir: source */
+	uint64_t live_files;
+	uint64_t live_bytes;
+};
+
+/* New temp-file content (refs = 1); returns the writable fd. */
+int content_new_temp(struct content_store *cs, struct content **out,
+		     struct ac_error *err);
+/* New content that refers to a file below the rootfs (refs = 1). */
+struct content *content_new_rootfs(struct content_store *cs, const char *relpath,
+				   uint64_t size, const unsigned char *head,
+				   unsigned head_len);
+struct content *content_ref(struct content *c);
+void content_unref(struct content_store *cs, struct content *c);
+
+/* Opens the body read-only. */
+int content_open(const struct content_store *cs, const struct content *c,
+		 struct ac_error *err);
+
+/* Opens `relpath` below `rootfd` one component at a time with O_NOFOLLOW, so
+ * a symlink inside a rootfs directory can never lead outside it. */
+int open_beneath(int rootfd, const char *relpath, int flags,
+		 struct ac_error *err);
+
+#endif

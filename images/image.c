@@ -1,0 +1,334 @@
+/* images/image.c — see image.h: source selection and plan execution. */
+#include "images/image.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/xalloc.h"
+#include "images/blobstore.h"
+#include "images/plan.h"
+#include "images/rootfs.h"
+
+static const struct {
+	const char *prefix;
+	enum image_transport t;
+} transports[] = {
+	{ "dir:", TRANSPORT_DIR },
+	{ "docker-archive:", TRANSPORT_DOCKER_ARCHIVE },
+	{ "oci:", TRANSPORT_OCI },
+	{ "oci-archive:", TRANSPORT_OCI_ARCHIVE },
+};
+
+const char *image_transport_name(enum image_transport t)
+{
+	static const char *const names[] = { "dir", "docker-archive", "oci", "oci-archive" };
+	return names[t];
+}
+
+void image_options_default(struct image_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->limits = image_limits_default();
+	platform_host(&o->platform);
+}
+
+static bool path_exists(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0;
+}
+
+/* "path[:selector]" where the path may itself contain ':' — the first
+ * prefix (at a ':') that exists is the path, as skopeo does for oci:. */
+static int split_selector(const char *rest, char **path, char **selector)
+{
+	if (path_exists(rest) || !strchr(rest, ':')) {
+		*path = xstrdup(rest);
+		*selector = NULL;
+		return 0;
+	}
+	for (const char *c = strchr(rest, ':'); c; c = strchr(c + 1, ':')) {
+		char *prefix = xstrndup(rest, (size_t)(c - rest));
+		if (path_exists(prefix)) {
+			*path = prefix;
+			*selector = c[1] ? xstrdup(c + 1) : NULL;
+			return 0;
+		}
+		free(prefix);
+	}
+	*path = xstrdup(rest);
+	*selector = NULL;
+	return 0;
+}
+
+int image_parse_ref(const char *ref, enum image_transport *t, bool *explicit_transport,
+		    char **path, char **selector, struct ac_error *err)
+{
+	*explicit_transport = false;
+	for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
+		size_t n = strlen(transports[i].prefix);
+		if (!strncmp(ref, transports[i].prefix, n)) {
+			*t = transports[i].t;
+			*explicit_transport = true;
+			if (!ref[n])
+				return ac_error_set(err, AC_ERR_USAGE, 0, "'%s': missing path", ref);
+			if (*t == TRANSPORT_DIR) {
+				*path = xstrdup(ref + n);
+				*selector = NULL;
+				return 0;
+			}
+			return split_selector(ref + n, path, selector);
+		}
+	}
+	*t = TRANSPORT_DIR; /* decided by sniffing */
+	*path = xstrdup(ref);
+	*selector = NULL;
+	return 0;
+}
+
+/* A bare path: a directory with oci-layout is oci:, with manifest.json an
+ * unpacked docker save, else a root filesystem; a file is an archive whose
+ * members tell which kind. */
+static int sniff(struct image *img, struct ac_error *err)
+{
+	struct stat st;
+
+	if (stat(img->path, &st) < 0) {
+		if (errno == ENOENT && strchr(img->path, ':') && !strchr(img->path, '/'))
+			return ac_error_set(err, AC_ERR_INPUT, 0,
+					    "'%s': no such file, and pulling from registries is "
+					    "not implemented yet (use docker-archive:, oci:, "
+					    "oci-archive: or dir:)", img->ref);
+		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		char probe[4096];
+		snprintf(probe, sizeof(probe), "%s/oci-layout", img->path);
+		if (path_exists(probe)) {
+			img->transport = TRANSPORT_OCI;
+			return 0;
+		}
+		snprintf(probe, sizeof(probe), "%s/manifest.json", img->path);
+		img->transport = path_exists(probe) ? TRANSPORT_DOCKER_ARCHIVE : TRANSPORT_DIR;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) || !blob_store_looks_tar(img->path))
+		return ac_error_set(err, AC_ERR_INPUT, 0,
+				    "'%s': neither a directory nor a tar archive", img->path);
+	img->transport = TRANSPORT_OCI_ARCHIVE; /* refined once indexed */
+	return 0;
+}
+
+static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
+		      const struct image_options *o, struct ac_error *err)
+{
+	struct stat st;
+	bool is_dir = stat(img->path, &st) == 0 && S_ISDIR(st.st_mode);
+	int rc = is_dir ? blob_store_open_dir(bs, img->path, err)
+			: blob_store_open_tar(bs, img->path, &img->tempdir, &o->limits, err);
+
+	if (rc < 0)
+		return -1;
+	if (sniffed && !is_dir) {
+		if (blob_store_has(bs, "manifest.json"))
+			img->transport = TRANSPORT_DOCKER_ARCHIVE;
+		else if (blob_store_has(bs, "oci-layout"))
+			img->transport = TRANSPORT_OCI_ARCHIVE;
+		else
+			return ac_error_set(err, AC_ERR_INPUT, 0,
+					    "not a container image archive (no manifest.json "
+					    "or oci-layout)");
+	}
+	return 0;
+}
+
+static int apply_layer(struct image *img, struct blob_store *bs, const struct layer_desc *ld,
+		       size_t i, const struct image_options *o, uint64_t *total_out,
+		       struct ac_error *err)
+{
+	struct image_layer *il = &img->layers[i];
+	struct blob_range r;
+	struct blob_stream *s;
+	struct layer_apply la = {
+		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
+		.limits = &o->limits, .entries_total = &img->entries,
+		.allow_special = o->allow_special,
+	};
+	int rc;
+
+	if (blob_store_find(bs, ld->blob, &r, err) < 0)
+		return -1;
+	if (ld->size >= 0 && (uint64_t)ld->size != r.size)
+		return ac_error_set(err, AC_ERR_INPUT, 0,
+				    "blob is %llu bytes, its descriptor says %lld",
+				    (unsigned long long)r.size, (long long)ld->size);
+	il->size = r.size;
+	s = blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
+			     il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256, &o->limits,
+			     total_out);
+	rc = layer_apply_stream(&la, s, err);
+	if (rc < 0) {
+		/* A digest mismatch explains a broken stream better than the
+		 * stream error itself; prefer it when there is one. */
+		struct ac_error ferr;
+		if (blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
+				       il->has_diff_id ? &il->diff_id : NULL, &ferr) < 0 &&
+		    strstr(ferr.msg, "mismatch"))
+			*err = ferr;
+	} else {
+		rc = blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
+					il->has_diff_id ? &il->diff_id : NULL, err);
+	}
+	il->compression = blob_stream_compression(s);
+	il->uncompressed = blob_stream_bytes_out(s);
+	il->stats = la.stats;
+	blob_stream_free(s);
+	return rc;
+}
+
+static int run_plan(struct image *img, struct blob_store *bs, struct image_plan *plan,
+		    const struct image_options *o, struct ac_error *err)
+{
+	uint64_t total_out = 0;
+
+	img->layout = plan->layout;
+	img->ref_name = plan->ref_name;
+	plan->ref_name = NULL;
+	img->manifest_digest = plan->manifest_digest;
+	img->has_manifest_digest = plan->has_manifest_digest;
+	img->config_digest = plan->config_digest;
+	img->has_config_digest = plan->has_config_digest;
+	if (image_config_parse(plan->config_json, plan->config_len, &img->config, err) < 0)
+		return -1;
+	if (img->config.ndiff_ids != plan->nlayers)
+		return ac_error_set(err, AC_ERR_INPUT, 0,
+				    "the config lists %zu diff_ids but the manifest %zu layers",
+				    img->config.ndiff_ids, plan->nlayers);
+	img->layers = xcalloc(plan->nlayers + 1, sizeof(*img->layers));
+	img->nlayers = plan->nlayers;
+	for (size_t i = 0; i < plan->nlayers; i++) {
+		struct image_layer *il = &img->layers[i];
+		char shortd[DIGEST_STR_MAX];
+
+		il->blob = xstrdup(plan->layers[i].blob);
+		il->digest = plan->layers[i].digest;
+		il->has_digest = plan->layers[i].has_digest;
+		il->diff_id = img->config.diff_ids[i];
+		il->has_diff_id = true;
+		il->media_type = plan->layers[i].media_type ? xstrdup(plan->layers[i].media_type)
+							    : NULL;
+		digest_short(il->has_digest ? &il->digest : &il->diff_id, shortd, sizeof(shortd));
+		if (apply_layer(img, bs, &plan->layers[i], i, o, &total_out, err) < 0)
+			return ac_error_wrap(err, "layer %zu/%zu (%s…)", i + 1, plan->nlayers, shortd);
+	}
+	return 0;
+}
+
+static int load_archive(struct image *img, bool sniffed, const struct image_options *o,
+			struct ac_error *err)
+{
+	struct blob_store bs;
+	struct image_plan plan;
+	struct plan_request req = {
+		.selector = img->selector, .platform = o->platform,
+		.platform_explicit = o->platform_explicit, .limits = &o->limits,
+	};
+	int rc;
+
+	if (open_store(img, &bs, sniffed, o, err) < 0) {
+		blob_store_close(&bs);
+		return -1;
+	}
+	rc = img->transport == TRANSPORT_DOCKER_ARCHIVE ? docker_archive_plan(&bs, &req, &plan, err)
+							: oci_plan(&bs, &req, &plan, err);
+	if (rc == 0) {
+		rc = run_plan(img, &bs, &plan, o, err);
+		image_plan_free(&plan);
+	}
+	blob_store_close(&bs);
+	return rc;
+}
+
+static int load_rootfs(struct image *img, const struct image_options *o, struct ac_error *err)
+{
+	struct layer_apply la = {
+		.tree = img->tree, .store = &img->store, .layer = 0, .limits = &o->limits,
+		.entries_total = &img->entries, .allow_special = true,
+	};
+	struct stat st;
+
+	img->layout = "root filesystem directory";
+	img->rootfd = open(img->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (img->rootfd < 0)
+		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
+	if (fstat(img->rootfd, &st) < 0)
+		return ac_error_set(err, AC_ERR_SYSTEM, errno, "stat");
+	img->store.rootfd = img->rootfd;
+	return rootfs_load(img->rootfd, &la, &img->unreadable, err);
+}
+
+int image_open(const char *ref, const struct image_options *o, struct image **out,
+	       struct ac_error *err)
+{
+	struct image *img = xcalloc(1, sizeof(*img));
+	bool explicit_transport;
+	int rc;
+
+	img->ref = xstrdup(ref);
+	img->rootfd = -1;
+	img->tempdir.dirfd = -1;
+	*out = NULL;
+	if (image_parse_ref(ref, &img->transport, &explicit_transport, &img->path,
+			    &img->selector, err) < 0 ||
+	    (!explicit_transport && sniff(img, err) < 0) ||
+	    ac_tempdir_create(&img->tempdir, o->tmpdir, err) < 0) {
+		image_close(img);
+		return -1;
+	}
+	img->store.tempdir = &img->tempdir;
+	img->store.rootfd = -1;
+	img->tree = tree_new(&img->store);
+	if (img->transport == TRANSPORT_DIR)
+		rc = load_rootfs(img, o, err);
+	else
+		rc = load_archive(img, !explicit_transport, o, err);
+	if (rc < 0) {
+		ac_error_wrap(err, "%s:%s", image_transport_name(img->transport), img->path);
+		image_close(img);
+		return -1;
+	}
+	*out = img;
+	return 0;
+}
+
+void image_close(struct image *img)
+{
+	if (!img)
+		return;
+	tree_free(img->tree);
+	for (size_t i = 0; i < img->nlayers; i++) {
+		free(img->layers[i].blob);
+		free(img->layers[i].media_type);
+	}
+	free(img->layers);
+	image_config_free(&img->config);
+	ac_tempdir_remove(&img->tempdir);
+	if (img->rootfd >= 0)
+		close(img->rootfd);
+	free(img->ref);
+	free(img->path);
+	free(img->selector);
+	free(img->ref_name);
+	free(img);
+}
+
+int image_open_file(const struct image *img, const struct image_node *n, struct ac_error *err)
+{
+	if (!n->content)
+		return ac_error_set(err, AC_ERR_INPUT, 0, "'/%s' has no kept body", n->path);
+	return content_open(&img->store, n->content, err);
+}

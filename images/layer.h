@@ -1,0 +1,43 @@
+/* images/layer.h — applying one layer (a tar stream) to the flattened view.
+ *
+ * Owns the per-member rules: name canonicalisation and refusal of hostile
+ * names, whiteouts, hardlinks, docker's symlink breakout rule, refusal of
+ * device nodes and FIFOs (unless allowed), and which regular files are kept
+ * (ELF objects, and the loader's configuration files later stages read).
+ * Nothing from a layer is ever created on the host filesystem: kept bodies
+ * go to generated names in the private temp dir.
+ */
+#ifndef ABICHECK_IMAGES_LAYER_H
+#define ABICHECK_IMAGES_LAYER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "images/blobstream.h"
+#include "images/limits.h"
+#include "images/tree.h"
+
+struct layer_stats {
+	uint64_t entries, files, kept, kept_bytes, whiteouts;
+};
+
+struct layer_apply {
+	struct image_tree *tree;
+	struct content_store *store;
+	unsigned layer; /* 1-based; 0 is reserved for directory sources */
+	const struct image_limits *limits;
+	uint64_t *entries_total; /* across layers, for --max-entries */
+	bool allow_special;      /* record device nodes/FIFOs instead of failing */
+	struct layer_stats stats;
+};
+
+/* Reads the tar stream to its end.  Errors carry the member name. */
+int layer_apply_stream(struct layer_apply *la, struct blob_stream *bs,
+		       struct ac_error *err);
+
+/* Whether a regular file's body is kept, from its path and first bytes. */
+bool layer_keep_file(const char *path, const unsigned char *head, size_t head_len,
+		     uint64_t size);
+
+#endif

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs (or, with --check, verifies) the Debian packages abicheck's build
+# and tests need.  Why each one is there: docs/DESIGN.md "Dependencies".
+set -eu
+
+# Build: the design card's libraries plus compression and hashing.
+BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev"
+# Tests: real producers and a reference unpacker for fixture images.
+TEST_PKGS="debootstrap skopeo umoci zstd gzip tar coreutils findutils"
+
+PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd"
+TOOLS="debootstrap skopeo umoci zstd gzip tar sha256sum"
+
+check() {
+	pkg-config --exists $PC_MODULES 2>/dev/null || return 1
+	for t in $TOOLS; do
+		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || return 1
+	done
+	return 0
+}
+
+if [ "${1:-}" = "--check" ]; then
+	check
+	exit $?
+fi
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+echo "deps: installing Debian packages with apt-get" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+	$BUILD_PKGS $TEST_PKGS >/dev/null
+check || { echo "deps: packages installed but checks still fail" >&2; exit 1; }
