@@ -1,0 +1,91 @@
+# tests/integration/lib.sh — helpers sourced by every t-*.sh.
+# Environment: ABICHECK (binary under test), FIXTURES (cache of big
+# fixtures, outside the repo), TOOLS (tests/tools).  Each test gets WORK, a
+# fresh directory removed at exit.
+set -u
+
+: "${ABICHECK:?ABICHECK must point at the binary under test}"
+TOOLS=${TOOLS:-$(cd "$(dirname "$0")/../tools" && pwd)}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/abicheck-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+PASS=0
+FAILS=0
+TEST_NAME=$(basename "$0" .sh)
+
+pass() { PASS=$((PASS + 1)); echo "  ok   $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "  FAIL $*"; }
+
+# The private temp dirs of abicheck runs go below SANDBOX; a run must leave
+# it empty and must not touch anything else.  OUTSIDE holds a canary that a
+# path escape would overwrite or join.
+setup_sandbox() {
+	SANDBOX="$WORK/sandbox"
+	OUTSIDE="$WORK/outside"
+	mkdir -p "$SANDBOX" "$OUTSIDE/cwd"
+	echo canary > "$OUTSIDE/canary"
+}
+
+snapshot() { # lists everything below WORK except the sandbox's own runs
+	(cd "$WORK" && find . -path ./sandbox -prune -o -print | LC_ALL=C sort
+	 cat outside/canary) 2>/dev/null
+}
+
+# run_abicheck ARGS... : sets RC, OUT, ERR (files); cwd is a scratch dir so
+# a relative write would land where we look.
+run_abicheck() {
+	: > "$WORK/stdout"; : > "$WORK/stderr"
+	(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" timeout 60 "$ABICHECK" "$@" \
+		>"$WORK/stdout" 2>"$WORK/stderr")
+	RC=$?
+	OUT="$WORK/stdout"
+	ERR="$WORK/stderr"
+}
+
+# expect_input_error DESCRIPTION REGEX ARGS... : exit 2, exactly one line on
+# stderr matching REGEX (extended), sandbox empty, nothing else changed.
+expect_input_error() {
+	desc=$1 regex=$2
+	shift 2
+	before=$(snapshot)
+	run_abicheck "$@"
+	after=$(snapshot)
+	lines=$(wc -l < "$ERR")
+	leftover=$(ls -A "$SANDBOX")
+	if [ "$RC" = 2 ] && [ "$lines" = 1 ] && grep -Eq -- "$regex" "$ERR" &&
+	   [ -z "$leftover" ] && [ "$before" = "$after" ] && [ ! -s "$OUT" ]; then
+		pass "$desc: $(cat "$ERR")"
+	else
+		fail "$desc: rc=$RC lines=$lines leftover='$leftover' stderr='$(head -c 400 "$ERR")'"
+		[ "$before" = "$after" ] || fail "$desc: files changed outside the temp dir"
+	fi
+}
+
+# expect_ok DESCRIPTION ARGS... : exit 0 and the sandbox left empty.
+expect_ok() {
+	desc=$1
+	shift
+	run_abicheck "$@"
+	if [ "$RC" = 0 ] && [ -z "$(ls -A "$SANDBOX")" ]; then
+		pass "$desc"
+	else
+		fail "$desc: rc=$RC stderr='$(head -c 400 "$ERR")'"
+	fi
+}
+
+# ELF paths of an inspect run, one per line, sorted.
+elf_set() { # ARGS... -> stdout
+	TMPDIR="$SANDBOX" "$ABICHECK" inspect "$@" -o json |
+		grep -o '"path": "[^"]*"' | sed 's/"path": "//; s/"$//' | LC_ALL=C sort -u
+}
+
+# ELF files below a directory the way `find -type f` + magic sees them.
+find_elf_set() {
+	(cd "$1" && find . -type f -print0 | xargs -0 -r sh -c '
+		for f; do [ "$(head -c 4 "$f" | od -An -c | tr -d " ")" = "177ELF" ] && echo "${f#.}"; done' sh) |
+		LC_ALL=C sort -u
+}
+
+finish() {
+	echo "$TEST_NAME: $PASS passed, $FAILS failed"
+	[ "$FAILS" = 0 ]
+}
