@@ -7,10 +7,10 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
 libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev"
 # Tests: real producers and a reference unpacker for fixture images.
-TEST_PKGS="debootstrap skopeo umoci zstd gzip tar coreutils findutils"
+TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base"
 
 PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd"
-TOOLS="debootstrap skopeo umoci zstd gzip tar sha256sum"
+TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl"
 
 check() {
 	pkg-config --exists $PC_MODULES 2>/dev/null || return 1

@@ -1,0 +1,66 @@
+#!/bin/sh
+# fixtures.sh — big test fixtures, built once and cached outside the repo
+# ($FIXTURES, default ~/.cache/abicheck-fixtures); never committed.
+#
+#   fixtures.sh rootfs   -> prints the path of a debootstrap bookworm
+#                           minbase root filesystem (built if missing)
+#   fixtures.sh images   -> prints a directory holding that rootfs packed as
+#                           every image format the tests read (built if
+#                           missing): oci-gzip/ oci-zstd/ (skopeo) oci.tar
+#                           (skopeo oci-archive) docker.tar (skopeo
+#                           docker-archive) docker.tar.gz docker25.tar
+set -eu
+FIXTURES=${FIXTURES:-$HOME/.cache/abicheck-fixtures}
+MIRROR=${FIXTURE_MIRROR:-http://deb.debian.org/debian}
+SUITE=bookworm
+here=$(cd "$(dirname "$0")" && pwd)
+TOOLS="$here/../tests/tools"
+mkdir -p "$FIXTURES"
+
+SUDO=
+[ "$(id -u)" = 0 ] || SUDO=sudo
+
+rootfs() {
+	dir="$FIXTURES/$SUITE-minbase"
+	if [ ! -f "$dir/.abicheck-complete" ]; then
+		echo "fixtures: debootstrap --variant=minbase $SUITE (once, cached in $FIXTURES)" >&2
+		rm -rf "$dir.tmp"
+		$SUDO debootstrap --variant=minbase "$SUITE" "$dir.tmp" "$MIRROR" >"$FIXTURES/debootstrap.log" 2>&1 ||
+			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap.log" >&2; exit 1; }
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.abicheck-complete"
+	fi
+	echo "$dir"
+}
+
+# Device nodes in /dev are left out, as `docker import` recommends and
+# image builders do: the layers carry no /dev content.
+images() {
+	r=$(rootfs)
+	out="$FIXTURES/$SUITE-minbase-images-v1"
+	if [ ! -f "$out/.abicheck-complete" ]; then
+		echo "fixtures: packing $r as OCI / docker archives (once)" >&2
+		rm -rf "$out" && mkdir -p "$out"
+		x='-x ./dev/* -x ./.abicheck-complete'
+		# shellcheck disable=SC2086
+		"$TOOLS/mkimage.sh" -o "$out/oci-gzip" -c gzip -t minbase -m '["bash"]' $x "$r"
+		# shellcheck disable=SC2086
+		"$TOOLS/mkimage.sh" -o "$out/oci-plain" -c none -t minbase -m '["bash"]' $x "$r"
+		skopeo copy -q --dest-compress --dest-compress-format zstd \
+			oci:"$out/oci-gzip":minbase oci:"$out/oci-zstd":minbase
+		skopeo copy -q oci:"$out/oci-gzip":minbase oci-archive:"$out/oci.tar":minbase
+		skopeo copy -q oci:"$out/oci-gzip":minbase docker-archive:"$out/docker.tar":bookworm:minbase
+		gzip -n -c "$out/docker.tar" > "$out/docker.tar.gz"
+		"$TOOLS/mkdocker25.sh" "$out/oci-plain" bookworm:minbase "$out/docker25.tar"
+		rm -rf "$out/oci-plain"
+		touch "$out/.abicheck-complete"
+	fi
+	echo "$out"
+}
+
+case ${1:-} in
+rootfs) rootfs ;;
+images) images ;;
+*) echo "usage: fixtures.sh rootfs|images" >&2; exit 2 ;;
+esac
