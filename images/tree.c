@@ -165,12 +165,14 @@ void tree_free(struct image_tree *t)
 
 static int resolve_error(struct ac_error *err, int e, const char *path)
 {
+	const char *slash = path[0] == '/' ? "" : "/";
+
 	if (e == ELOOP)
 		ac_error_set(err, AC_ERR_INPUT, 0,
-			     "'/%.200s': symlink loop (more than %d links)", path,
+			     "'%s%.200s': symlink loop (more than %d links)", slash, path,
 			     TREE_MAX_SYMLINKS);
 	else
-		ac_error_set(err, AC_ERR_INPUT, 0, "'/%.200s': %s", path, strerror(e));
+		ac_error_set(err, AC_ERR_INPUT, 0, "'%s%.200s': %s", slash, path, strerror(e));
 	err->errnum = e; /* callers branch on it; not appended to the text */
 	return -1;
 }
