@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "common/tempdir.h"
 
@@ -68,6 +71,14 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 nothing predicted to fail, 1 predicted failure,\n"
 	"2 usage or input error.\n";
+
+static mode_t current_umask(void)
+{
+	mode_t m = umask(022);
+
+	umask(m);
+	return m;
+}
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -188,21 +199,56 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 	return -1;
 }
 
-static FILE *open_output(const struct cli_options *o)
+/* --file PATH: the report goes to a temp file beside PATH and is renamed
+ * over it only when the run succeeds, so a rejected image never leaves an
+ * empty or half-written report (or wipes the previous one). */
+static FILE *open_output(const struct cli_options *o, char *tmp, size_t len)
 {
+	int fd;
 	FILE *f;
 
 	if (!o->file)
 		return stdout;
-	f = fopen(o->file, "w");
-	if (!f)
+	if ((size_t)snprintf(tmp, len, "%s.XXXXXX", o->file) >= len) {
+		fprintf(stderr, "abicheck: --file path too long\n");
+		return NULL;
+	}
+	fd = mkstemp(tmp);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
 		fprintf(stderr, "abicheck: cannot write '%s': %s\n", o->file, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return NULL;
+	}
+	fchmod(fd, 0644 & ~current_umask());
 	return f;
+}
+
+static int close_output(const struct cli_options *o, FILE *out, const char *tmp, int rc)
+{
+	if (out == stdout)
+		return fflush(stdout) == 0 ? rc : EXIT_USAGE_OR_INPUT;
+	if (fclose(out) != 0 && rc != EXIT_USAGE_OR_INPUT) {
+		fprintf(stderr, "abicheck: error writing '%s'\n", o->file);
+		rc = EXIT_USAGE_OR_INPUT;
+	}
+	if (rc == EXIT_USAGE_OR_INPUT || ac_interrupted()) {
+		unlink(tmp);
+	} else if (rename(tmp, o->file) != 0) {
+		fprintf(stderr, "abicheck: cannot write '%s': %s\n", o->file, strerror(errno));
+		unlink(tmp);
+		rc = EXIT_USAGE_OR_INPUT;
+	}
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct cli_options o = { 0 };
+	char tmp[4096];
 	FILE *out;
 	int rc;
 
@@ -212,16 +258,10 @@ int main(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	ac_signals_install();
-	out = open_output(&o);
+	out = open_output(&o, tmp, sizeof(tmp));
 	if (!out)
 		return EXIT_USAGE_OR_INPUT;
-	rc = cmd_inspect(&o, out);
-	if (out != stdout && fclose(out) != 0) {
-		fprintf(stderr, "abicheck: error writing '%s'\n", o.file);
-		rc = EXIT_USAGE_OR_INPUT;
-	}
-	if (fflush(stdout) != 0)
-		rc = EXIT_USAGE_OR_INPUT;
+	rc = close_output(&o, out, tmp, cmd_inspect(&o, out));
 	ac_signals_reraise();
 	return rc;
 }

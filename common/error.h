@@ -17,6 +17,7 @@
 enum ac_error_kind {
 	AC_ERR_NONE = 0,
 	AC_ERR_INPUT,       /* the image or a file given to us is bad */
+	AC_ERR_INTEGRITY,   /* content does not hash to the digest naming it */
 	AC_ERR_USAGE,       /* wrong flags or arguments */
 	AC_ERR_LIMIT,       /* a resource cap was hit (flag named in message) */
 	AC_ERR_SYSTEM,      /* our own environment failed (ENOSPC, ENOMEM…) */

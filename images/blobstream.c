@@ -263,6 +263,11 @@ const struct ac_error *blob_stream_error(const struct blob_stream *bs)
 	return &bs->err;
 }
 
+bool blob_stream_failed(const struct blob_stream *bs)
+{
+	return bs->failed;
+}
+
 enum blob_compression blob_stream_compression(const struct blob_stream *bs)
 {
 	return bs->comp;
@@ -291,12 +296,13 @@ static int mismatch(struct ac_error *err, const char *what, const struct digest 
 
 	digest_short(want, w, sizeof(w));
 	digest_short(got, g, sizeof(g));
-	return ac_error_set(err, AC_ERR_INPUT, 0, "%s mismatch: content hashes to %s…, "
+	return ac_error_set(err, AC_ERR_INTEGRITY, 0, "%s mismatch: content hashes to %s…, "
 			    "expected %s… (corrupted or tampered blob)", what, g, w);
 }
 
 int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
-		       const struct digest *want_diff, struct ac_error *err)
+		       const struct digest *want_diff, bool consumer_ok,
+		       struct ac_error *err)
 {
 	struct digest got, got_diff;
 	bool decode_failed = bs->failed;
@@ -308,7 +314,7 @@ int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
 		*err = bs->err;
 		return -1;
 	}
-	if (!decode_failed) /* the consumer may stop at tar's end-of-archive */
+	if (!decode_failed && consumer_ok) /* tar stops at its end-of-archive */
 		while (!bs->failed && blob_stream_read(bs, &buf) > 0)
 			;
 	decode_failed = bs->failed;
@@ -328,6 +334,8 @@ int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
 		*err = bs->err;
 		return -1;
 	}
+	if (!consumer_ok)
+		return 0;
 	hasher_finish(bs->diff_hash, &got_diff);
 	bs->diff_hash = NULL;
 	if (want_diff && !digest_equal(want_diff, &got_diff))

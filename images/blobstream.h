@@ -41,16 +41,22 @@ struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg al
 ssize_t blob_stream_read(struct blob_stream *bs, const void **buf);
 
 const struct ac_error *blob_stream_error(const struct blob_stream *bs);
+/* Whether the stream itself broke (bad compression, cap, interrupt): then
+ * its error, not the consumer's reaction to missing bytes, is the cause. */
+bool blob_stream_failed(const struct blob_stream *bs);
 
 enum blob_compression blob_stream_compression(const struct blob_stream *bs);
 const char *blob_compression_name(enum blob_compression c);
 
-/* Reads whatever is left (so the hash covers the whole blob) and compares.
- * `want` / `want_diff` may be NULL.  A digest mismatch is reported in
- * preference to an earlier decoding error: a changed byte is the cause and
- * the broken gzip stream only its symptom. */
+/* Reads whatever is left (so the hash covers the whole blob) and compares
+ * with `want` and `want_diff` (either may be NULL).  With consumer_ok false
+ * (the tar reader gave up), the rest is hashed without decoding and only
+ * `want` is checked.  A digest mismatch (AC_ERR_INTEGRITY) is reported in
+ * preference to a decoding error: a changed byte is the cause, a broken
+ * gzip stream only its symptom. */
 int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
-		       const struct digest *want_diff, struct ac_error *err);
+		       const struct digest *want_diff, bool consumer_ok,
+		       struct ac_error *err);
 
 uint64_t blob_stream_bytes_out(const struct blob_stream *bs);
 

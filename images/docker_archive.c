@@ -133,7 +133,7 @@ static int read_config(struct blob_store *bs, const char *path, const struct pla
 		struct digest got;
 		digest_buffer(d.alg, out->config_json, out->config_len, &got);
 		if (!digest_equal(&got, &d))
-			return ac_error_set(err, AC_ERR_INPUT, 0,
+			return ac_error_set(err, AC_ERR_INTEGRITY, 0,
 					    "config '%.100s': digest mismatch (corrupted or tampered)",
 					    canon);
 	}

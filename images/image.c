@@ -105,6 +105,7 @@ static int sniff(struct image *img, struct ac_error *err)
 					    "oci-archive: or dir:)", img->ref);
 		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
 	}
+	img->transport_known = true;
 	if (S_ISDIR(st.st_mode)) {
 		char probe[4096];
 		snprintf(probe, sizeof(probe), "%s/oci-layout", img->path);
@@ -120,6 +121,7 @@ static int sniff(struct image *img, struct ac_error *err)
 		return ac_error_set(err, AC_ERR_INPUT, 0,
 				    "'%s': neither a directory nor a tar archive", img->path);
 	img->transport = TRANSPORT_OCI_ARCHIVE; /* refined once indexed */
+	img->transport_known = false;
 	return 0;
 }
 
@@ -142,6 +144,7 @@ static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
 			return ac_error_set(err, AC_ERR_INPUT, 0,
 					    "not a container image archive (no manifest.json "
 					    "or oci-layout)");
+		img->transport_known = true;
 	}
 	return 0;
 }
@@ -172,16 +175,14 @@ static int apply_layer(struct image *img, struct blob_store *bs, const struct la
 			     total_out);
 	rc = layer_apply_stream(&la, s, err);
 	if (rc < 0) {
-		/* A digest mismatch explains a broken stream better than the
-		 * stream error itself; prefer it when there is one. */
 		struct ac_error ferr;
-		if (blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
-				       il->has_diff_id ? &il->diff_id : NULL, &ferr) < 0 &&
-		    strstr(ferr.msg, "mismatch"))
+		/* A changed byte is the cause of a broken stream. */
+		if (blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL, NULL, false,
+				       &ferr) < 0 && ferr.kind == AC_ERR_INTEGRITY)
 			*err = ferr;
 	} else {
 		rc = blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
-					il->has_diff_id ? &il->diff_id : NULL, err);
+					il->has_diff_id ? &il->diff_id : NULL, true, err);
 	}
 	il->compression = blob_stream_compression(s);
 	il->uncompressed = blob_stream_bytes_out(s);
@@ -297,7 +298,10 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	else
 		rc = load_archive(img, !explicit_transport, o, err);
 	if (rc < 0) {
-		ac_error_wrap(err, "%s:%s", image_transport_name(img->transport), img->path);
+		if (img->transport_known || explicit_transport)
+			ac_error_wrap(err, "%s:%s", image_transport_name(img->transport), img->path);
+		else
+			ac_error_wrap(err, "%s", img->path);
 		image_close(img);
 		return -1;
 	}

@@ -54,6 +54,7 @@ struct image_layer {
 struct image {
 	char *ref;        /* as given */
 	enum image_transport transport;
+	bool transport_known; /* false while a sniffed archive is unindexed */
 	char *path;       /* file or directory */
 	char *selector;   /* :TAG / :REF part, or NULL */
 	const char *layout;

@@ -51,6 +51,21 @@ static la_ssize_t read_cb(struct archive *a, void *arg, const void **buf)
 	return n;
 }
 
+/* The error of a failed libarchive call.  When our stream broke first (a
+ * truncated gzip, a cap, an interrupt) its error is the cause; libarchive
+ * only reports the bytes it then missed ("Truncated input file"). */
+static int archive_fail(struct layer_apply *la, struct archive *a, const char *prefix,
+			struct ac_error *err)
+{
+	if (blob_stream_failed(la->stream)) {
+		*err = *blob_stream_error(la->stream);
+		return -1;
+	}
+	return ac_error_set(err, AC_ERR_INPUT, 0, "%s%s", prefix,
+			    archive_error_string(a) ? archive_error_string(a)
+						    : "corrupt tar stream");
+}
+
 /* Reads the entry's first bytes (blocks can be tiny), then either keeps the
  * body in a temp file or skips it. */
 static int read_body(struct layer_apply *la, struct archive *a, struct image_node *n,
@@ -70,7 +85,7 @@ static int read_body(struct layer_apply *la, struct archive *a, struct image_nod
 		if (rc == ARCHIVE_EOF)
 			break;
 		if (rc != ARCHIVE_OK)
-			return ac_error_set(err, AC_ERR_INPUT, 0, "%s", archive_error_string(a));
+			return archive_fail(la, a, "", err);
 		if ((size_t)off != head_len) /* hole: head is zeros */
 			goto decide_with_pending;
 		size_t take = len < sizeof(head) - head_len ? len : sizeof(head) - head_len;
@@ -113,7 +128,7 @@ decide_with_pending:
 			break;
 		if (rc != ARCHIVE_OK) {
 			close(fd);
-			return ac_error_set(err, AC_ERR_INPUT, 0, "%s", archive_error_string(a));
+			return archive_fail(la, a, "", err);
 		}
 	}
 	if (ftruncate(fd, (off_t)n->size) < 0) /* a trailing sparse hole */
@@ -218,9 +233,7 @@ static int next_entry(struct layer_apply *la, struct archive *a, struct archive_
 	if (rc == ARCHIVE_EOF)
 		return 0;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-		return ac_error_set(err, AC_ERR_INPUT, 0, "%s",
-				    archive_error_string(a) ? archive_error_string(a)
-							    : "corrupt tar stream");
+		return archive_fail(la, a, la->stats.entries ? "" : "not a tar archive: ", err);
 	if (++*la->entries_total > la->limits->max_entries)
 		return ac_error_set(err, AC_ERR_LIMIT, 0,
 				    "more than %llu entries (raise with --max-entries)",
@@ -236,10 +249,10 @@ int layer_apply_stream(struct layer_apply *la, struct blob_stream *bs,
 	struct archive_entry *e;
 	int rc;
 
+	la->stream = bs;
 	archive_read_support_format_tar(a);
 	if (archive_read_open(a, bs, NULL, read_cb, NULL) != ARCHIVE_OK) {
-		ac_error_set(err, AC_ERR_INPUT, 0, "%s",
-			     archive_error_string(a) ? archive_error_string(a) : "not a tar stream");
+		archive_fail(la, a, "not a tar archive: ", err);
 		archive_read_free(a);
 		return -1;
 	}

@@ -30,6 +30,7 @@ struct layer_apply {
 	uint64_t *entries_total; /* across layers, for --max-entries */
 	bool allow_special;      /* record device nodes/FIFOs instead of failing */
 	struct layer_stats stats;
+	struct blob_stream *stream; /* set by layer_apply_stream */
 };
 
 /* Reads the tar stream to its end.  Errors carry the member name. */

@@ -271,7 +271,11 @@ static int ensure_dir(struct image_tree *t, const char *dir, unsigned layer,
 		} else if (child->type == NODE_SYMLINK) {
 			struct image_node *target;
 			if (tree_resolve(t, child->path, true, &target, NULL, NULL, err) < 0)
-				return ac_error_wrap(err, "parent directory '/%.200s'", child->path);
+				return ac_error_set(err, AC_ERR_INPUT, 0,
+						    "parent '/%.200s' is a symlink to '%.200s', which %s",
+						    child->path, child->link_target,
+						    err->errnum == ELOOP ? "is a symlink loop"
+								: "does not exist in the image");
 			child = target;
 		}
 		if (child->type != NODE_DIR)

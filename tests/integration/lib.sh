@@ -23,6 +23,7 @@ setup_sandbox() {
 	OUTSIDE="$WORK/outside"
 	mkdir -p "$SANDBOX" "$OUTSIDE/cwd"
 	echo canary > "$OUTSIDE/canary"
+	: > "$WORK/stdout"; : > "$WORK/stderr" # exist before the first snapshot
 }
 
 snapshot() { # lists everything below WORK except the sandbox's own runs
