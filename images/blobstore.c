@@ -288,11 +288,40 @@ static int find_in_tar(struct blob_store *bs, const char *name, struct blob_rang
 	return 0;
 }
 
+/* If `name` inside the layout directory is a symlink, its target (resolved
+ * against the link's directory, never leaving the layout) goes to `out`. */
+static int dir_member_link(struct blob_store *bs, const char *name, char *out,
+			   struct ac_error *err)
+{
+	char parent[IMAGE_PATH_MAX], target[IMAGE_PATH_MAX];
+	const char *base = image_path_split(name, parent);
+	int dfd = *parent ? open_beneath(bs->fd, parent, O_RDONLY | O_DIRECTORY, err)
+			  : dup(bs->fd);
+	ssize_t n;
+
+	if (dfd < 0)
+		return -1;
+	n = readlinkat(dfd, base, target, sizeof(target) - 1);
+	close(dfd);
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	return link_relative(name, target, out, err);
+}
+
 static int find_in_dir(struct blob_store *bs, const char *name, struct blob_range *out,
 		       struct ac_error *err)
 {
 	struct stat st;
-	int fd = open_beneath(bs->fd, name, O_RDONLY, err);
+	char canon[IMAGE_PATH_MAX], link[IMAGE_PATH_MAX];
+	int fd, hops = 0;
+
+	if (image_path_normalize(name, canon, err) < 0)
+		return -1;
+	/* `docker save` links duplicate layers: <id>/layer.tar -> ../<id2>/layer.tar */
+	while ((fd = open_beneath(bs->fd, canon, O_RDONLY, err)) < 0 && err->errnum == ELOOP &&
+	       hops++ < MAX_MEMBER_LINKS && dir_member_link(bs, canon, link, err) == 0)
+		strcpy(canon, link);
 
 	if (fd < 0) {
 		int e = err->errnum;

@@ -5,9 +5,9 @@
  * as a byte range.  A tar archive is indexed once and then read in place
  * with pread (no extraction: nothing from it is written anywhere); a
  * compressed archive (`docker save | gzip`) is first decompressed once into
- * the private temp dir.  Member symlinks inside an archive (docker save
- * links duplicate layers) are followed within the archive only.  A
- * directory is read with open_beneath(), never following symlinks.
+ * the private temp dir.  Member symlinks (docker save links duplicate
+ * layers) are followed within the archive or directory only; a directory
+ * is otherwise read with open_beneath(), one O_NOFOLLOW open per component.
  */
 #ifndef ABICHECK_IMAGES_BLOBSTORE_H
 #define ABICHECK_IMAGES_BLOBSTORE_H

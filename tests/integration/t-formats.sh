@@ -56,6 +56,22 @@ expect_input_error "docker-archive: unknown tag lists the choices" "no image tag
 expect_input_error "oci: unknown tag lists the choices" "no image tagged 'x'; available: minbase" \
 	inspect "oci:$IMAGES/oci-gzip:x"
 
+# An unpacked `docker save` (a directory), whose duplicate layer is a
+# symlink as docker writes them; links leaving the directory are refused.
+mkdir -p "$WORK/unpacked" && tar -xf "$IMAGES/docker.tar" -C "$WORK/unpacked"
+layer=$(jq -r '.[0].Layers[0]' "$WORK/unpacked/manifest.json")
+mkdir "$WORK/unpacked/dup" && ln -s "../$layer" "$WORK/unpacked/dup/layer.tar"
+jq '.[0].Layers = ["dup/layer.tar"]' "$WORK/unpacked/manifest.json" > "$WORK/m" &&
+	mv "$WORK/m" "$WORK/unpacked/manifest.json"
+run_abicheck inspect "$WORK/unpacked" -o json
+[ "$RC" = 0 ] && [ "$(jq -r .summary.elf_files "$OUT")" = "$nref" ] &&
+	[ "$(jq -r .image.transport "$OUT")" = docker-archive ] &&
+	pass "unpacked docker save directory, layer through an internal symlink" ||
+	fail "unpacked docker save: rc=$RC $(cat "$ERR")"
+ln -sf /etc/passwd "$WORK/unpacked/dup/layer.tar"
+expect_input_error "unpacked docker save: layer symlink to /etc/passwd" "links outside the archive" \
+	inspect "$WORK/unpacked"
+
 # Output to a file, and the table for people.
 run_abicheck inspect "oci:$IMAGES/oci-gzip" --file "$WORK/report.json" -o json
 [ "$RC" = 0 ] && [ ! -s "$OUT" ] && jq -e '.summary.elf_files > 500' "$WORK/report.json" >/dev/null &&
