@@ -2,7 +2,7 @@
 # `make test` are the two set-up commands (they install what they need).
 
 CC       ?= cc
-PKGS     := libelf libarchive libseccomp jansson libcrypto zlib libzstd
+PKGS     := libelf libarchive libseccomp jansson libcrypto zlib libzstd capstone
 OPTFLAGS ?= -O2 -g
 CFLAGS   := -std=c11 -Wall -Wextra -Werror $(OPTFLAGS) -D_GNU_SOURCE -I. $(EXTRA_CFLAGS)
 LDFLAGS  += $(EXTRA_LDFLAGS)
@@ -14,7 +14,8 @@ BIN   ?= abicheck
 
 LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+GEN_SRC  := $(BUILD)/gen/syscall_table.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/syscall_table.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -29,6 +30,14 @@ all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(CLI_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
+
+# Syscall tables are generated from data, never typed (syscalls/table.h).
+$(GEN_SRC): data/syscalls/syscalls-kver.csv scripts/gen-syscalls.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-syscalls.awk $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)

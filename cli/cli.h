@@ -26,10 +26,13 @@ struct cli_options {
 	enum output_format output;
 	const char *file;
 	bool list_files; /* inspect --files */
+	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
+	int npaths;
 	struct image_options image_opts;
 };
 
 int cmd_inspect(const struct cli_options *o, FILE *out);
+int cmd_scan(const struct cli_options *o, FILE *out);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

@@ -33,12 +33,6 @@ struct inspection {
 	struct elf_ident cmd_ident;
 };
 
-static bool is_elf(const struct image_node *n)
-{
-	return n->type == NODE_REG && n->content && n->content->head_len >= 4 &&
-	       !memcmp(n->content->head, "\177ELF", 4);
-}
-
 static void ident_node(const struct image *img, const struct image_node *n,
 		       struct elf_ident *id)
 {
@@ -62,7 +56,7 @@ static void collect(struct inspection *in)
 		const struct image_node *n = in->nodes[i];
 		if (n->type == NODE_REG)
 			in->regular++;
-		if (!is_elf(n))
+		if (!image_node_is_elf(n))
 			continue;
 		in->elf[in->nelf].node = n;
 		ident_node(in->img, n, &in->elf[in->nelf].id);
@@ -77,7 +71,7 @@ static void resolve_command(struct inspection *in, const struct cli_options *o)
 	if (!in->argc)
 		return;
 	image_resolve_command(in->img, in->argv[0], &in->cmd);
-	if (in->cmd.file && is_elf(in->cmd.file)) {
+	if (in->cmd.file && image_node_is_elf(in->cmd.file)) {
 		in->cmd_is_elf = true;
 		ident_node(in->img, in->cmd.file, &in->cmd_ident);
 	}

@@ -48,6 +48,8 @@ static const char usage_text[] =
 	"Subcommands:\n"
 	"  inspect IMAGE      image summary and every ELF file of its flattened view\n"
 	"                     (also the default until the verdict stage lands)\n"
+	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
+	"                     library resolution of every ELF file (or of PATHs)\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -187,11 +189,16 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 			return rc;
 	}
 	for (int i = optind; i < nopts; i++) {
-		if (!o->subcommand && !o->image && !strcmp(argv[i], "inspect"))
+		if (!o->subcommand && !o->image &&
+		    (!strcmp(argv[i], "inspect") || !strcmp(argv[i], "scan")))
 			o->subcommand = argv[i];
 		else if (!o->image)
 			o->image = argv[i];
-		else
+		else if (o->subcommand && !strcmp(o->subcommand, "scan")) {
+			o->paths = argv + i; /* the rest, in order */
+			o->npaths = nopts - i;
+			break;
+		} else
 			return usage_error("unexpected argument '%s'", argv[i]);
 	}
 	if (!o->image)
@@ -261,7 +268,9 @@ int main(int argc, char **argv)
 	out = open_output(&o, tmp, sizeof(tmp));
 	if (!out)
 		return EXIT_USAGE_OR_INPUT;
-	rc = close_output(&o, out, tmp, cmd_inspect(&o, out));
+	rc = o.subcommand && !strcmp(o.subcommand, "scan") ? cmd_scan(&o, out)
+							     : cmd_inspect(&o, out);
+	rc = close_output(&o, out, tmp, rc);
 	ac_signals_reraise();
 	return rc;
 }

@@ -330,6 +330,12 @@ void image_close(struct image *img)
 	free(img);
 }
 
+bool image_node_is_elf(const struct image_node *n)
+{
+	return n->type == NODE_REG && n->content && n->content->head_len >= 4 &&
+	       !memcmp(n->content->head, "\177ELF", 4);
+}
+
 int image_open_file(const struct image *img, const struct image_node *n, struct ac_error *err)
 {
 	if (!n->content)

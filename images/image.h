@@ -78,6 +78,9 @@ void image_close(struct image *img);
 
 const char *image_transport_name(enum image_transport t);
 
+/* Whether a node is a regular file whose kept body starts with \177ELF. */
+bool image_node_is_elf(const struct image_node *n);
+
 /* Opens a kept regular file's body read-only (fd owned by the caller). */
 int image_open_file(const struct image *img, const struct image_node *n,
 		    struct ac_error *err);

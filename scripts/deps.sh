@@ -5,11 +5,11 @@ set -eu
 
 # Build: the design card's libraries plus compression and hashing.
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
-libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev"
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev"
 # Tests: real producers and a reference unpacker for fixture images.
 TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base"
 
-PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd"
+PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone"
 TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl"
 
 check() {

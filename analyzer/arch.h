@@ -1,0 +1,46 @@
+/* analyzer/arch.h — what the analysis needs to know per instruction set.
+ *
+ * One backend per architecture (arch_x86.c for x86_64 and i386,
+ * arch_arm64.c, arch_arm.c) lifts capstone's decoded instructions into the
+ * model of insn.h and names the registers of its syscall convention.
+ * Capstone (libcapstone, all four architectures behind one API) does the
+ * decoding; see docs/DESIGN.md for why it and not objdump or Zydis.
+ */
+#ifndef ABICHECK_ANALYZER_ARCH_H
+#define ABICHECK_ANALYZER_ARCH_H
+
+#include <capstone/capstone.h>
+#include <stdbool.h>
+
+#include "analyzer/elf_file.h"
+#include "analyzer/insn.h"
+#include "syscalls/table.h"
+
+struct arch {
+	const char *name;
+	enum syscall_arch table;
+	cs_arch cs_arch;
+	cs_mode cs_mode;
+	cs_mode cs_mode_alt;   /* arm: Thumb; 0 when none */
+	unsigned insn_align;   /* resync step after undecodable bytes */
+	int number_reg;        /* holds the syscall number: rax, x8, r7 */
+	int arg_regs[6];       /* C calling convention, in order */
+	int nargs;
+	uint64_t caller_saved; /* registers a call may change */
+	/* `ef` gives access to literal pools (arm `ldr r7, [pc, #n]`). */
+	void (*lift)(csh h, const cs_insn *ci, const struct elf_file *ef, struct insn *out);
+	/* Site kind from the instruction id and bytes, without detail. */
+	enum insn_site (*site_of)(const cs_insn *ci);
+	/* Direct call/jump target from the raw bytes, without detail. */
+	bool (*direct_target)(const cs_insn *ci, uint64_t *target, bool *is_call);
+	const char *(*reg_name)(int reg);
+	/* For a site, the syscall number when it is in the instruction itself
+	 * (arm OABI svc #0x900000+nr); -1 otherwise. */
+	long (*inline_number)(const struct insn *site);
+};
+
+const struct arch *arch_for_elf(unsigned e_machine, int elfclass);
+
+extern const struct arch arch_x86_64, arch_i386, arch_aarch64, arch_arm;
+
+#endif

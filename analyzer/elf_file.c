@@ -1,0 +1,207 @@
+/* analyzer/elf_file.c — see elf_file.h. */
+#include "analyzer/elf_file.h"
+
+#include <errno.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "common/xalloc.h"
+
+/* Sections/segments beyond these are hostile, not real (glibc's largest
+ * libraries have ~80 sections and ~12 segments). */
+#define MAX_SECTIONS 65535
+#define MAX_SYMBOLS (1u << 22)
+
+const uint8_t *elf_file_range(const struct elf_file *ef, uint64_t off, uint64_t len)
+{
+	if (off > ef->size || len > ef->size - off)
+		return NULL;
+	return ef->map + off;
+}
+
+const uint8_t *elf_file_at(const struct elf_file *ef, uint64_t vaddr, size_t len)
+{
+	for (size_t i = 0; i < ef->phnum; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(ef->elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz &&
+		    len <= ph.p_filesz - (vaddr - ph.p_vaddr))
+			return elf_file_range(ef, ph.p_offset + (vaddr - ph.p_vaddr), len);
+	}
+	return NULL;
+}
+
+static void add_region(struct elf_file *ef, size_t *cap, uint64_t vaddr, const uint8_t *b,
+		       size_t size, const char *name)
+{
+	xgrow((void **)&ef->code, cap, ef->ncode, sizeof(*ef->code));
+	ef->code[ef->ncode++] = (struct code_region){ vaddr, b, size, name };
+}
+
+static void index_code(struct elf_file *ef)
+{
+	size_t cap = 0;
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		GElf_Shdr sh;
+		const uint8_t *b;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR) || !sh.sh_size)
+			continue;
+		b = elf_file_range(ef, sh.sh_offset, sh.sh_size);
+		if (b)
+			add_region(ef, &cap, sh.sh_addr, b, sh.sh_size,
+				   elf_strptr(ef->elf, ef->shstrndx, sh.sh_name));
+	}
+	if (ef->ncode)
+		return;
+	/* No (usable) section headers: the executable segments are the code. */
+	for (size_t i = 0; i < ef->phnum; i++) {
+		GElf_Phdr ph;
+		const uint8_t *b;
+		if (!gelf_getphdr(ef->elf, (int)i, &ph) || ph.p_type != PT_LOAD ||
+		    !(ph.p_flags & PF_X) || !ph.p_filesz)
+			continue;
+		b = elf_file_range(ef, ph.p_offset, ph.p_filesz);
+		if (b)
+			add_region(ef, &cap, ph.p_vaddr, b, ph.p_filesz, "segment");
+	}
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct elf_symbol *x = a, *y = b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static void read_symtab(struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh, size_t *cap)
+{
+	Elf_Data *d = elf_getdata(scn, NULL);
+	size_t n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+
+	for (size_t i = 0; d && i < n && ef->nsyms < MAX_SYMBOLS; i++) {
+		GElf_Sym s;
+		const char *name;
+		int type;
+		if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
+			continue;
+		type = GELF_ST_TYPE(s.st_info);
+		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT)
+			continue;
+		name = elf_strptr(ef->elf, sh->sh_link, s.st_name);
+		xgrow((void **)&ef->syms, cap, ef->nsyms, sizeof(*ef->syms));
+		ef->syms[ef->nsyms++] = (struct elf_symbol){
+			.value = s.st_value, .size = s.st_size, .name = name ? name : "",
+			.is_func = type != STT_OBJECT,
+			.thumb = ef->ehdr.e_machine == EM_ARM && type != STT_OBJECT && (s.st_value & 1),
+		};
+		if (ef->syms[ef->nsyms - 1].thumb)
+			ef->syms[ef->nsyms - 1].value &= ~1ull;
+	}
+}
+
+static void index_symbols(struct elf_file *ef)
+{
+	size_t cap = 0;
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		GElf_Shdr sh;
+		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
+			read_symtab(ef, scn, &sh, &cap);
+	}
+	qsort(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
+}
+
+int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
+{
+	struct stat st;
+	void *m;
+
+	memset(ef, 0, sizeof(*ef));
+	if (fstat(fd, &st) < 0)
+		return ac_error_set(err, AC_ERR_SYSTEM, errno, "stat");
+	if (st.st_size < (off_t)sizeof(Elf32_Ehdr))
+		return ac_error_set(err, AC_ERR_INPUT, 0, "truncated ELF (%lld bytes)",
+				    (long long)st.st_size);
+	/* Private and writable: libelf converts foreign-endian headers in place;
+	 * copy-on-write keeps the file itself untouched. */
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return ac_error_set(err, AC_ERR_SYSTEM, errno, "mmap");
+	ef->map = m;
+	ef->size = (size_t)st.st_size;
+	elf_version(EV_CURRENT);
+	ef->elf = elf_memory((char *)ef->map, ef->size);
+	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &ef->ehdr)) {
+		elf_file_close(ef);
+		return ac_error_set(err, AC_ERR_INPUT, 0, "malformed ELF header");
+	}
+	if (elf_getphdrnum(ef->elf, &ef->phnum) < 0)
+		ef->phnum = 0;
+	if (ef->phnum && !elf_file_range(ef, ef->ehdr.e_phoff,
+					 (uint64_t)ef->phnum * ef->ehdr.e_phentsize)) {
+		elf_file_close(ef);
+		return ac_error_set(err, AC_ERR_INPUT, 0, "program headers beyond the end of the file");
+	}
+	ef->has_sections = elf_getshdrnum(ef->elf, &ef->shnum) == 0 && ef->shnum > 0 &&
+			   ef->shnum <= MAX_SECTIONS &&
+			   elf_file_range(ef, ef->ehdr.e_shoff,
+					  (uint64_t)ef->shnum * ef->ehdr.e_shentsize) &&
+			   elf_getshdrstrndx(ef->elf, &ef->shstrndx) == 0;
+	index_code(ef);
+	index_symbols(ef);
+	return 0;
+}
+
+void elf_file_close(struct elf_file *ef)
+{
+	if (ef->elf)
+		elf_end(ef->elf);
+	if (ef->map)
+		munmap((void *)ef->map, ef->size);
+	free(ef->code);
+	free(ef->syms);
+	memset(ef, 0, sizeof(*ef));
+}
+
+const struct elf_symbol *elf_file_symbol_at(const struct elf_file *ef, uint64_t addr)
+{
+	size_t lo = 0, hi = ef->nsyms;
+
+	while (lo < hi) { /* last symbol with value <= addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (ef->syms[mid].value <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Aliases and objects share addresses; a few steps back suffice. */
+	for (size_t i = lo, steps = 0; i-- > 0 && steps < 16; steps++) {
+		const struct elf_symbol *s = &ef->syms[i];
+		if (s->is_func && addr - s->value < (s->size ? s->size : 1))
+			return s;
+	}
+	return NULL;
+}
+
+bool elf_file_section(const struct elf_file *ef, const char *name, GElf_Shdr *out)
+{
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		const char *n;
+		if (!gelf_getshdr(scn, out))
+			continue;
+		n = elf_strptr(ef->elf, ef->shstrndx, out->sh_name);
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,65 @@
+/* analyzer/elf_file.h — one ELF object opened for analysis.
+ *
+ * Owns mapping the file read-only and the questions every analysis asks of
+ * it through libelf: where the executable bytes are (sections with
+ * SHF_EXECINSTR, or PF_X segments when there are no section headers), how
+ * a virtual address maps to file bytes, and which symbols exist.  Every
+ * offset and size read from the file is bounds-checked against the mapping:
+ * a truncated or hostile ELF yields an error, never a read out of range.
+ * Ownership: elf_file_close() releases the mapping and all arrays.
+ */
+#ifndef ABICHECK_ANALYZER_ELF_FILE_H
+#define ABICHECK_ANALYZER_ELF_FILE_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct code_region {
+	uint64_t vaddr;
+	const uint8_t *bytes;
+	size_t size;
+	const char *name; /* section name, or "segment" */
+};
+
+struct elf_symbol {
+	uint64_t value, size;
+	const char *name;
+	bool is_func;
+	bool thumb; /* ARM: the low bit of a function symbol */
+};
+
+struct elf_file {
+	const uint8_t *map;
+	size_t size;
+	Elf *elf;
+	GElf_Ehdr ehdr;
+	size_t phnum, shnum, shstrndx;
+	bool has_sections;
+	struct code_region *code;
+	size_t ncode;
+	struct elf_symbol *syms; /* functions and objects, sorted by value */
+	size_t nsyms;
+};
+
+/* Maps fd (not closed) and indexes it.  AC_ERR_INPUT for non-ELF or
+ * malformed headers. */
+int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err);
+void elf_file_close(struct elf_file *ef);
+
+/* Pointer to `len` bytes at virtual address `vaddr`, from the file image of
+ * a PT_LOAD segment; NULL when not backed by file bytes. */
+const uint8_t *elf_file_at(const struct elf_file *ef, uint64_t vaddr, size_t len);
+/* The same for a file offset range. */
+const uint8_t *elf_file_range(const struct elf_file *ef, uint64_t off, uint64_t len);
+
+/* Function symbol whose [value, value+size) contains addr, or NULL. */
+const struct elf_symbol *elf_file_symbol_at(const struct elf_file *ef, uint64_t addr);
+
+/* Section header by name, or false. */
+bool elf_file_section(const struct elf_file *ef, const char *name, GElf_Shdr *out);
+
+#endif

@@ -1,0 +1,36 @@
+/* analyzer/scan.c — see scan.h. */
+#include "analyzer/scan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "analyzer/arch.h"
+
+void elf_scan_fd(int fd, struct elf_scan *scan)
+{
+	struct ac_error err;
+	const struct arch *a;
+
+	memset(scan, 0, sizeof(*scan));
+	if (elf_file_open(fd, &scan->file, &err) < 0) {
+		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+		return;
+	}
+	elf_facts_read(&scan->file, fd, &scan->facts);
+	a = arch_for_elf(scan->file.ehdr.e_machine,
+			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
+	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
+		return;
+	if (analyze_sites(&scan->file, a, &scan->sites, &err) < 0)
+		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+	else
+		scan->has_sites = true;
+}
+
+void elf_scan_free(struct elf_scan *scan)
+{
+	site_report_free(&scan->sites);
+	elf_facts_free(&scan->facts);
+	elf_file_close(&scan->file);
+	memset(scan, 0, sizeof(*scan));
+}

@@ -1,0 +1,28 @@
+/* analyzer/scan.h — everything the analyzer knows about one ELF file of an
+ * image: facts, syscall sites, vsyscall/vDSO use, and where its NEEDED
+ * libraries resolve.  The single entry point later stages call.
+ * Ownership: elf_scan_free() releases everything, including the mapping
+ * the facts' strings point into.
+ */
+#ifndef ABICHECK_ANALYZER_SCAN_H
+#define ABICHECK_ANALYZER_SCAN_H
+
+#include "analyzer/elf_facts.h"
+#include "analyzer/elf_file.h"
+#include "analyzer/sites.h"
+#include "common/error.h"
+
+struct elf_scan {
+	struct elf_file file;
+	struct elf_facts facts;
+	struct site_report sites;
+	bool has_sites;       /* false: architecture without a backend */
+	char error[AC_ERROR_MAX]; /* per-file error ("" when fine) */
+};
+
+/* Analyses the ELF open on fd.  Never fails as a whole: a malformed file
+ * fills scan->error and leaves the rest empty. */
+void elf_scan_fd(int fd, struct elf_scan *scan);
+void elf_scan_free(struct elf_scan *scan);
+
+#endif

@@ -1,0 +1,441 @@
+/* analyzer/sites.c — see sites.h. */
+#include "analyzer/sites.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer/functions.h"
+#include "common/xalloc.h"
+
+#define VSYSCALL_BASE 0xffffffffff600000ull
+#define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
+
+struct edge {
+	uint64_t from, target;
+};
+
+struct candidate {
+	uint64_t addr;
+	enum insn_site kind; /* SITE_NONE: a vsyscall candidate */
+};
+
+/* The function currently lifted, reused while candidates stay inside it. */
+struct lifted {
+	struct func_range range, requested;
+	struct insn *insns;
+	size_t n, cap;
+	bool valid;
+};
+
+/* Instruction starts seen by the linear sweep, one bit per code byte, so
+ * a function is lifted in step with it even when its recorded start is
+ * not an instruction boundary (glibc starts __restore_rt's FDE one byte
+ * early, inside a nop, for unwinders). */
+struct boundaries {
+	uint8_t **bits; /* per code region */
+};
+
+struct ctx {
+	const struct elf_file *ef;
+	struct boundaries starts;
+	const struct arch *a;
+	csh fast, full; /* without / with operand detail */
+	struct function_index funcs;
+	struct candidate *cands;
+	size_t ncands, capcands;
+	struct edge *edges;
+	size_t nedges, capedges;
+	struct lifted lf;
+	struct site_report *out;
+	size_t capsites, capw, capv;
+};
+
+const char *vsyscall_entry_name(uint64_t target)
+{
+	switch (target) {
+	case VSYSCALL_BASE: return "gettimeofday";
+	case VSYSCALL_BASE + 0x400: return "time";
+	case VSYSCALL_BASE + 0x800: return "getcpu";
+	default: return NULL;
+	}
+}
+
+static bool in_vsyscall_page(uint64_t v)
+{
+	return v >= VSYSCALL_BASE && v < VSYSCALL_BASE + 0x1000;
+}
+
+/* Cheap test on raw bytes for the vsyscall page as a 32-bit sign-extended
+ * immediate/displacement or a 64-bit immediate: ?? 0? 60 ff. */
+static bool mentions_vsyscall(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if (b[i + 3] == 0xff && b[i + 2] == 0x60 && (b[i + 1] & 0xf0) == 0)
+			return true;
+	return false;
+}
+
+static void add_candidate(struct ctx *c, uint64_t addr, enum insn_site kind)
+{
+	xgrow((void **)&c->cands, &c->capcands, c->ncands, sizeof(*c->cands));
+	c->cands[c->ncands++] = (struct candidate){ addr, kind };
+}
+
+static void mark_start(uint8_t *bits, uint64_t off)
+{
+	bits[off / 8] |= (uint8_t)(1u << (off % 8));
+}
+
+static bool is_start(const struct ctx *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->ef->ncode; i++) {
+		uint64_t off = addr - c->ef->code[i].vaddr;
+		if (off < c->ef->code[i].size)
+			return c->starts.bits[i][off / 8] & (1u << (off % 8));
+	}
+	return true; /* outside swept code: nothing better to go by */
+}
+
+static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bits)
+{
+	const uint8_t *code = r->bytes;
+	size_t size = r->size;
+	uint64_t addr = r->vaddr;
+	cs_insn *ci = cs_malloc(c->fast);
+
+	c->out->code_bytes += r->size;
+	while (size) {
+		uint64_t target;
+		bool is_call;
+		enum insn_site k;
+
+		mark_start(bits, addr - r->vaddr);
+		if (!cs_disasm_iter(c->fast, &code, &size, &addr, ci)) {
+			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
+			code += skip, size -= skip, addr += skip; /* resync as objdump does */
+			c->out->undecodable_bytes += skip;
+			continue;
+		}
+		k = c->a->site_of(ci);
+		if (k != SITE_NONE)
+			add_candidate(c, ci->address, k);
+		if (c->a->direct_target(ci, &target, &is_call)) {
+			xgrow((void **)&c->edges, &c->capedges, c->nedges, sizeof(*c->edges));
+			c->edges[c->nedges++] = (struct edge){ ci->address, target };
+			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
+				add_candidate(c, ci->address, SITE_NONE);
+		} else if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size)) {
+			add_candidate(c, ci->address, SITE_NONE);
+		}
+	}
+	cs_free(ci, 1);
+}
+
+static bool lift_function(struct ctx *c, struct func_range fr)
+{
+	struct lifted *lf = &c->lf;
+	const uint8_t *code;
+	size_t size;
+	uint64_t addr = fr.start;
+	cs_insn *ci;
+
+	if (lf->valid && lf->requested.start == fr.start && lf->requested.end == fr.end)
+		return true;
+	lf->requested = fr;
+	lf->valid = false;
+	lf->n = 0;
+	if (fr.end <= fr.start || fr.end - fr.start > MAX_FUNCTION_BYTES)
+		return false;
+	for (int skew = 0; skew < 16 && addr < fr.end && !is_start(c, addr); skew++)
+		addr++;
+	fr.start = addr;
+	size = (size_t)(fr.end - addr);
+	code = elf_file_at(c->ef, addr, size);
+	if (!code)
+		return false;
+	ci = cs_malloc(c->full);
+	while (size && cs_disasm_iter(c->full, &code, &size, &addr, ci)) {
+		xgrow((void **)&lf->insns, &lf->cap, lf->n, sizeof(*lf->insns));
+		c->a->lift(c->full, ci, c->ef, &lf->insns[lf->n++]);
+	}
+	cs_free(ci, 1);
+	lf->range = fr;
+	lf->valid = lf->n > 0;
+	return lf->valid;
+}
+
+static long find_insn(const struct lifted *lf, uint64_t addr)
+{
+	size_t lo = 0, hi = lf->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (lf->insns[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < lf->n && lf->insns[lo].addr == addr ? (long)lo : -1;
+}
+
+/* Lifts the function around addr; returns the instruction's index or -1. */
+static long lift_around(struct ctx *c, uint64_t addr, struct func_range *fr)
+{
+	const struct code_region *r = NULL;
+
+	for (size_t i = 0; i < c->ef->ncode && !r; i++)
+		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
+			r = &c->ef->code[i];
+	if (!function_index_find(&c->funcs, addr, fr) &&
+	    !(r && function_index_gap(&c->funcs, addr, r->vaddr, r->vaddr + r->size, fr)))
+		return -1;
+	if (!lift_function(c, *fr))
+		return -1;
+	return find_insn(&c->lf, addr);
+}
+
+static const char *symbol_name(const struct ctx *c, uint64_t addr)
+{
+	const struct elf_symbol *s = elf_file_symbol_at(c->ef, addr);
+
+	return s ? s->name : NULL;
+}
+
+static void resolve_site(struct ctx *c, const struct candidate *cand)
+{
+	struct syscall_site *s;
+	struct func_range fr;
+	long at = lift_around(c, cand->addr, &fr);
+
+	xgrow((void **)&c->out->sites, &c->capsites, c->out->nsites, sizeof(*c->out->sites));
+	s = &c->out->sites[c->out->nsites++];
+	memset(s, 0, sizeof(*s));
+	s->addr = cand->addr;
+	s->kind = cand->kind;
+	s->function = symbol_name(c, cand->addr);
+	if (at < 0) {
+		s->res.reason = UNRES_NO_FUNCTION;
+		s->res.arg_reg = REG_NONE;
+		return;
+	}
+	s->func_start = fr.start;
+	resolve_register(c->lf.insns, c->lf.n, (size_t)at, c->a->number_reg, &s->res);
+}
+
+/* True when the function references a vDSO lookup string: glibc <= 2.13's
+ * IFUNC resolvers try _dl_vdso_vsym("__vdso_time", LINUX_2.6) first and
+ * only fall back to the vsyscall address when the vDSO lacks it. */
+static bool looks_up_vdso(const struct ctx *c)
+{
+	for (size_t i = 0; i < c->lf.n; i++) {
+		const struct insn *in = &c->lf.insns[i];
+		const char *s;
+		if (in->abs_ref_kind != 1 && in->abs_ref_kind != 2)
+			continue;
+		s = (const char *)elf_file_at(c->ef, in->abs_ref, 9);
+		if (s && (!strncmp(s, "__vdso_", 7) || !strncmp(s, "LINUX_2.6", 9)))
+			return true;
+	}
+	return false;
+}
+
+static void vsyscall_candidate(struct ctx *c, const struct candidate *cand)
+{
+	struct func_range fr;
+	long at = lift_around(c, cand->addr, &fr);
+	const struct insn *in;
+	struct vsyscall_use *v;
+
+	if (at < 0)
+		return;
+	in = &c->lf.insns[at];
+	if (!in_vsyscall_page(in->abs_ref) || !in->abs_ref_kind)
+		return;
+	xgrow((void **)&c->out->vsyscalls, &c->capv, c->out->nvsyscalls, sizeof(*c->out->vsyscalls));
+	v = &c->out->vsyscalls[c->out->nvsyscalls++];
+	v->addr = in->addr;
+	v->target = in->abs_ref;
+	/* A direct branch or an address loaded as a constant (to be called
+	 * through a register, or returned by an IFUNC resolver) executes the
+	 * page; a memory operand reads it. */
+	v->access = in->abs_ref_kind == 2 ? VSYSCALL_READ : VSYSCALL_EXEC;
+	v->fallback = looks_up_vdso(c);
+	v->function = symbol_name(c, in->addr);
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static bool is_arg_reg(const struct arch *a, int reg)
+{
+	for (int i = 0; i < a->nargs; i++)
+		if (a->arg_regs[i] == reg)
+			return true;
+	return false;
+}
+
+/* Callers of functions whose syscall number is an argument. */
+static void resolve_wrappers(struct ctx *c)
+{
+	size_t nsites = c->out->nsites;
+
+	for (size_t i = 0; i < nsites; i++) {
+		const struct syscall_site *s = &c->out->sites[i];
+		uint64_t wrapper = s->func_start;
+		int reg = s->res.arg_reg;
+		bool seen = false;
+
+		if (s->res.reason != UNRES_ARGUMENT || s->res.nvalues || !is_arg_reg(c->a, reg))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++) /* one wrapper, several sites */
+			seen = c->out->sites[j].func_start == wrapper &&
+			       c->out->sites[j].res.reason == UNRES_ARGUMENT;
+		for (size_t e = 0; !seen && e < c->nedges; e++) {
+			struct func_range fr;
+			struct wrapper_call *w;
+			long at;
+			if (c->edges[e].target != wrapper)
+				continue;
+			at = lift_around(c, c->edges[e].from, &fr);
+			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
+			w = &c->out->wcalls[c->out->nwcalls++];
+			memset(w, 0, sizeof(*w));
+			w->addr = c->edges[e].from;
+			w->wrapper = wrapper;
+			w->wrapper_name = s->function;
+			w->caller = symbol_name(c, w->addr);
+			if (at < 0)
+				w->res.reason = UNRES_NO_FUNCTION;
+			else
+				resolve_register(c->lf.insns, c->lf.n, (size_t)at, reg, &w->res);
+		}
+	}
+}
+
+/* NUL-terminated "__vdso_*" / "__kernel_*" strings in read-only data: the
+ * names libc passes to its vDSO lookup. */
+static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
+{
+	size_t cap = 0;
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		GElf_Shdr sh;
+		const char *b;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    (sh.sh_flags & (SHF_EXECINSTR | SHF_WRITE)) || !(sh.sh_flags & SHF_ALLOC))
+			continue;
+		b = (const char *)elf_file_range(ef, sh.sh_offset, sh.sh_size);
+		for (size_t i = 0; b && i + 8 < sh.sh_size; i++) {
+			const char *p = b + i;
+			size_t len;
+			if ((i && p[-1]) || (strncmp(p, "__vdso_", 7) && strncmp(p, "__kernel_", 9)))
+				continue;
+			len = strnlen(p, sh.sh_size - i);
+			if (len == sh.sh_size - i || len > 64)
+				continue;
+			xgrow((void **)&out->vdso_symbols, &cap, out->nvdso, sizeof(char *));
+			out->vdso_symbols[out->nvdso++] = p;
+			i += len;
+		}
+	}
+}
+
+static int open_handles(struct ctx *c, bool thumb, struct ac_error *err)
+{
+	cs_mode mode = thumb ? c->a->cs_mode_alt : c->a->cs_mode;
+
+	if (cs_open(c->a->cs_arch, mode, &c->fast) != CS_ERR_OK)
+		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", c->a->name);
+	if (cs_open(c->a->cs_arch, mode, &c->full) != CS_ERR_OK) {
+		cs_close(&c->fast);
+		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", c->a->name);
+	}
+	cs_option(c->full, CS_OPT_DETAIL, CS_OPT_ON);
+	return 0;
+}
+
+int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_report *out,
+		  struct ac_error *err)
+{
+	struct ctx c = { .ef = ef, .a = a, .out = out };
+
+	memset(out, 0, sizeof(*out));
+	out->arch = a;
+	if (open_handles(&c, false, err) < 0)
+		return -1;
+	function_index_build(ef, &c.funcs);
+	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
+	for (size_t i = 0; i < ef->ncode; i++) {
+		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
+		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
+	}
+	qsort(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
+	for (size_t i = 0; i < c.ncands; i++) {
+		if (c.cands[i].kind == SITE_NONE)
+			vsyscall_candidate(&c, &c.cands[i]);
+		else
+			resolve_site(&c, &c.cands[i]);
+	}
+	resolve_wrappers(&c);
+	find_vdso_names(ef, out);
+	for (size_t i = 0; i < ef->ncode; i++)
+		free(c.starts.bits[i]);
+	free(c.starts.bits);
+	free(c.cands);
+	free(c.edges);
+	free(c.lf.insns);
+	function_index_free(&c.funcs);
+	cs_close(&c.fast);
+	cs_close(&c.full);
+	return 0;
+}
+
+size_t site_report_resolved(const struct site_report *r)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nsites; i++)
+		n += r->sites[i].res.reason == UNRES_NONE;
+	return n;
+}
+
+static int value_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t site_report_distinct(const struct site_report *r)
+{
+	size_t n = 0, cap = 0, distinct = 0;
+	int64_t *all = NULL;
+
+	for (size_t i = 0; i < r->nsites + r->nwcalls; i++) {
+		const struct resolution *res = i < r->nsites ? &r->sites[i].res
+							     : &r->wcalls[i - r->nsites].res;
+		for (int k = 0; k < res->nvalues; k++) {
+			xgrow((void **)&all, &cap, n, sizeof(*all));
+			all[n++] = res->values[k];
+		}
+	}
+	qsort(all, n, sizeof(*all), value_cmp);
+	for (size_t i = 0; i < n; i++)
+		distinct += !i || all[i] != all[i - 1];
+	free(all);
+	return distinct;
+}
+
+void site_report_free(struct site_report *r)
+{
+	free(r->sites);
+	free(r->wcalls);
+	free(r->vsyscalls);
+	free(r->vdso_symbols);
+	memset(r, 0, sizeof(*r));
+}
