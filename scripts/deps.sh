@@ -7,10 +7,14 @@ set -eu
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
 libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev"
 # Tests: real producers and a reference unpacker for fixture images.
-TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base"
+TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base
+binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
+libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-i386-cross
+binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu"
 
 PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone"
-TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl"
+TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl objdump
+aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-gnu-objdump"
 
 check() {
 	pkg-config --exists $PC_MODULES 2>/dev/null || return 1
