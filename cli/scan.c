@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyzer/loader.h"
 #include "analyzer/scan.h"
 #include "cli/cli.h"
 #include "common/xalloc.h"
@@ -166,7 +167,34 @@ static json_t *json_facts(const struct elf_facts *f)
 	return j;
 }
 
-static json_t *json_file(const struct image_node *n, const struct elf_scan *s)
+static json_t *jpath(const struct image_node *n)
+{
+	char path[4100];
+
+	snprintf(path, sizeof(path), "/%s", n->path);
+	return json_string(path);
+}
+
+static json_t *json_loader(const struct load_closure *lc)
+{
+	json_t *needed = json_array(), *missing = json_array();
+
+	for (size_t i = 0; i < lc->nlibs; i++)
+		json_array_append_new(needed, json_pack("{s:s, s:o, s:s, s:o}", "name", lc->libs[i].name,
+							"path", jpath(lc->libs[i].node), "via",
+							lc->libs[i].via, "needed_by",
+							jpath(lc->libs[i].needed_by)));
+	for (size_t i = 0; i < lc->nmissing; i++)
+		json_array_append_new(missing, json_pack("{s:s, s:o, s:o}", "name", lc->missing[i].name,
+							 "needed_by", jpath(lc->missing[i].needed_by),
+							 "hint", lc->missing[i].hint[0]
+								 ? json_string(lc->missing[i].hint)
+								 : json_null()));
+	return json_pack("{s:o, s:o}", "needed", needed, "unresolved", missing);
+}
+
+static json_t *json_file(const struct image_node *n, const struct elf_scan *s,
+			 const struct load_closure *lc)
 {
 	char path[4100];
 	json_t *j;
@@ -181,10 +209,12 @@ static json_t *json_file(const struct image_node *n, const struct elf_scan *s)
 	json_object_set_new(j, "vsyscall", s->has_sites ? json_vsyscall(&s->sites) : json_array());
 	json_object_set_new(j, "vdso_symbols",
 			    json_strings(s->sites.vdso_symbols, s->sites.nvdso));
+	json_object_set_new(j, "loader", json_loader(lc));
 	return j;
 }
 
-static void table_file(FILE *out, const struct image_node *n, const struct elf_scan *s)
+static void table_file(FILE *out, const struct image_node *n, const struct elf_scan *s,
+		       const struct load_closure *lc)
 {
 	const struct elf_facts *f = &s->facts;
 	char sites[32] = "-", vs[48] = "";
@@ -201,9 +231,12 @@ static void table_file(FILE *out, const struct image_node *n, const struct elf_s
 				 s->sites.vsyscalls[i].access == VSYSCALL_EXEC ? "exec" : "read",
 				 s->sites.vsyscalls[i].fallback ? "(fallback)" : "");
 	}
-	fprintf(out, "/%-50s %-10s %-8s %-6s %9s%s%s%s\n", n->path, elf_kind_name(f->ident.kind),
+	fprintf(out, "/%-50s %-10s %-8s %-6s %9s%s%s%s", n->path, elf_kind_name(f->ident.kind),
 		elf_machine_name(f->ident.machine), libc_kind_name(f->libc), sites, vs,
 		s->error[0] ? "  error: " : "", s->error);
+	for (size_t i = 0; i < lc->nmissing; i++)
+		fprintf(out, "%s%s", i ? ", " : "  missing: ", lc->missing[i].name);
+	fputc('\n', out);
 }
 
 static void table_sites(FILE *out, const struct elf_scan *s)
@@ -284,6 +317,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	size_t n;
 	json_t *files = json_array();
 	size_t errors = 0;
+	struct loader ld;
 
 	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
@@ -298,19 +332,24 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	if (o->output == OUTPUT_TABLE)
 		fprintf(out, "%-51s %-10s %-8s %-6s %9s\n", "PATH", "TYPE", "MACHINE", "LIBC",
 			"SITES");
+	loader_init(&ld, img);
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
 		struct elf_scan s;
+		struct load_closure lc;
 		scan_node(img, nodes[i], &s);
+		loader_closure(&ld, nodes[i], &lc);
 		errors += s.error[0] != 0;
 		if (o->output == OUTPUT_JSON) {
-			json_array_append_new(files, json_file(nodes[i], &s));
+			json_array_append_new(files, json_file(nodes[i], &s, &lc));
 		} else {
-			table_file(out, nodes[i], &s);
+			table_file(out, nodes[i], &s, &lc);
 			if (o->npaths > 0)
 				table_sites(out, &s);
 		}
+		load_closure_free(&lc);
 		elf_scan_free(&s);
 	}
+	loader_free(&ld);
 	if (o->output == OUTPUT_JSON) {
 		json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:o, s:{s:I, s:I}}", "schema",
 					 SCAN_SCHEMA, "image", "ref", img->ref, "transport",

@@ -4,6 +4,9 @@
 #
 #   fixtures.sh rootfs   -> prints the path of a debootstrap bookworm
 #                           minbase root filesystem (built if missing)
+#   fixtures.sh rootfs-arm64 -> the same for arm64, first stage only
+#                           (debootstrap --foreign: packages unpacked,
+#                           nothing run, so no qemu is needed)
 #   fixtures.sh images   -> prints a directory holding that rootfs packed as
 #                           every image format the tests read (built if
 #                           missing): oci-gzip/ oci-zstd/ (skopeo) oci.tar
@@ -27,6 +30,26 @@ rootfs() {
 		rm -rf "$dir.tmp"
 		$SUDO debootstrap --variant=minbase "$SUITE" "$dir.tmp" "$MIRROR" >"$FIXTURES/debootstrap.log" 2>&1 ||
 			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap.log" >&2; exit 1; }
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.abicheck-complete"
+	fi
+	echo "$dir"
+}
+
+# First stage only: --foreign unpacks the packages into DIR and stops
+# before running any maintainer script, so an arm64 tree is made on any
+# host.  The unpacked .deb files stay in var/cache/apt/archives.
+rootfs_arm64() {
+	dir="$FIXTURES/$SUITE-minbase-arm64"
+	if [ ! -f "$dir/.abicheck-complete" ]; then
+		echo "fixtures: debootstrap --foreign --arch=arm64 --variant=minbase $SUITE (once, cached in $FIXTURES)" >&2
+		rm -rf "$dir.tmp"
+		$SUDO debootstrap --foreign --arch=arm64 --variant=minbase "$SUITE" "$dir.tmp" "$MIRROR" \
+			>"$FIXTURES/debootstrap-arm64.log" 2>&1 ||
+			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap-arm64.log" >&2; exit 1; }
+		[ -f "$dir.tmp/usr/lib/aarch64-linux-gnu/libc.so.6" ] ||
+			{ echo "fixtures: arm64 rootfs has no usr/lib/aarch64-linux-gnu/libc.so.6" >&2; exit 1; }
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.abicheck-complete"
@@ -61,6 +84,7 @@ images() {
 
 case ${1:-} in
 rootfs) rootfs ;;
+rootfs-arm64) rootfs_arm64 ;;
 images) images ;;
-*) echo "usage: fixtures.sh rootfs|images" >&2; exit 2 ;;
+*) echo "usage: fixtures.sh rootfs|rootfs-arm64|images" >&2; exit 2 ;;
 esac
