@@ -123,7 +123,8 @@ static void lift_effect(const cs_insn *ci, struct insn *out)
 	int dst = x->op_count >= 1 && d->type == X86_OP_REG ? canon(d->reg) : REG_NONE;
 	unsigned width = dst != REG_NONE ? width_of[d->reg] : 0;
 
-	if (dst == REG_NONE)
+	/* Only a real write counts: cmp/test name rax but write only flags. */
+	if (dst == REG_NONE || !(out->written & (1ull << dst)))
 		return;
 	out->def_reg = (int8_t)dst;
 	if (width < 4) { /* al/ax writes keep the upper bits: unknown */
@@ -221,8 +222,6 @@ static void lift_x86(csh h, const cs_insn *ci, struct insn *out, uint64_t caller
 	} else {
 		lift_effect(ci, out);
 	}
-	if (out->def_reg != REG_NONE)
-		out->written |= 1ull << out->def_reg;
 	lift_refs(ci, out);
 }
 

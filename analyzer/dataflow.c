@@ -31,6 +31,7 @@ struct state {
 	size_t at; /* value wanted just before insns[at] */
 	int reg;
 	int64_t offset;
+	bool added; /* an add was applied on this path */
 };
 
 struct walk {
@@ -74,19 +75,24 @@ static void unresolved(struct walk *w, enum unresolved_reason r, int reg)
 	}
 }
 
-static void push(struct walk *w, size_t at, int reg, int64_t offset)
+static void push(struct walk *w, size_t at, int reg, int64_t offset, bool added)
 {
 	if (reg < 0 || reg >= 64)
 		return;
-	if (w->visited[at] & (1ull << reg))
-		return; /* a loop, or a join already explored */
+	if (w->visited[at] & (1ull << reg)) {
+		/* A loop, or a join already explored.  After an add it is a
+		 * value changing each iteration: not a constant we can name. */
+		if (added)
+			unresolved(w, UNRES_COMPUTED, reg);
+		return;
+	}
 	w->visited[at] |= 1ull << reg;
 	if (++w->states > RESOLVE_MAX_STATES) {
 		unresolved(w, UNRES_LIMIT, reg);
 		return;
 	}
 	xgrow((void **)&w->stack, &w->cap, w->depth, sizeof(*w->stack));
-	w->stack[w->depth++] = (struct state){ at, reg, offset };
+	w->stack[w->depth++] = (struct state){ at, reg, offset, added };
 }
 
 static enum unresolved_reason why_reason(uint8_t why)
@@ -105,15 +111,17 @@ static bool step(struct walk *w, size_t p, struct state s)
 	const struct insn *in = &w->insns[p];
 
 	if (!(in->written & (1ull << s.reg))) {
-		push(w, p, s.reg, s.offset);
+		push(w, p, s.reg, s.offset, s.added);
 		return false;
 	}
 	if (in->def_reg == s.reg) {
 		switch (in->effect) {
 		case EFF_CONST: add_value(w, in->imm + s.offset); return true;
-		case EFF_COPY: push(w, p, in->src_reg, s.offset + in->imm); return false;
+		case EFF_COPY:
+			push(w, p, in->src_reg, s.offset + in->imm, s.added || in->imm);
+			return false;
 		case EFF_ADD: /* reg = reg + imm: ask for reg before p */
-			push(w, p, s.reg, s.offset + in->imm);
+			push(w, p, s.reg, s.offset + in->imm, true);
 			return false;
 		default: break;
 		}
@@ -175,7 +183,7 @@ void resolve_register(const struct insn *insns, size_t n, size_t at, int reg,
 	w.visited[at] |= 1ull << reg;
 	w.stack = xmalloc(sizeof(*w.stack) * 16);
 	w.cap = 16;
-	w.stack[w.depth++] = (struct state){ at, reg, 0 };
+	w.stack[w.depth++] = (struct state){ at, reg, 0, false };
 	while (w.depth)
 		visit_preds(&w, w.stack[--w.depth]);
 	out->partial = out->nvalues > 0 && out->reason != UNRES_NONE;

@@ -131,13 +131,41 @@ static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bi
 	cs_free(ci, 1);
 }
 
+size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, const uint8_t *code,
+		 size_t len, uint64_t addr, struct insn **out, size_t *cap)
+{
+	cs_insn *ci = cs_malloc(h);
+	size_t n = 0;
+
+	while (len && cs_disasm_iter(h, &code, &len, &addr, ci)) {
+		xgrow((void **)out, cap, n, sizeof(**out));
+		a->lift(h, ci, ef, &(*out)[n++]);
+	}
+	cs_free(ci, 1);
+	return n;
+}
+
+size_t lift_bytes(const struct arch *a, const uint8_t *code, size_t len, uint64_t addr,
+		  struct insn **out)
+{
+	csh h;
+	size_t n, cap = 0;
+
+	*out = NULL;
+	if (cs_open(a->cs_arch, a->cs_mode, &h) != CS_ERR_OK)
+		return 0;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	n = lift_code(h, a, NULL, code, len, addr, out, &cap);
+	cs_close(&h);
+	return n;
+}
+
 static bool lift_function(struct ctx *c, struct func_range fr)
 {
 	struct lifted *lf = &c->lf;
 	const uint8_t *code;
 	size_t size;
 	uint64_t addr = fr.start;
-	cs_insn *ci;
 
 	if (lf->valid && lf->requested.start == fr.start && lf->requested.end == fr.end)
 		return true;
@@ -153,12 +181,7 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	code = elf_file_at(c->ef, addr, size);
 	if (!code)
 		return false;
-	ci = cs_malloc(c->full);
-	while (size && cs_disasm_iter(c->full, &code, &size, &addr, ci)) {
-		xgrow((void **)&lf->insns, &lf->cap, lf->n, sizeof(*lf->insns));
-		c->a->lift(c->full, ci, c->ef, &lf->insns[lf->n++]);
-	}
-	cs_free(ci, 1);
+	lf->n = lift_code(c->full, c->a, c->ef, code, size, addr, &lf->insns, &lf->cap);
 	lf->range = fr;
 	lf->valid = lf->n > 0;
 	return lf->valid;
