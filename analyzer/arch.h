@@ -27,12 +27,15 @@ struct arch {
 	int arg_regs[6];       /* C calling convention, in order */
 	int nargs;
 	uint64_t caller_saved; /* registers a call may change */
-	/* `ef` gives access to literal pools (arm `ldr r7, [pc, #n]`). */
-	void (*lift)(csh h, const cs_insn *ci, const struct elf_file *ef, struct insn *out);
+	/* `ef` gives access to literal pools (arm `ldr r7, [pc, #n]`); `alt`
+	 * says the handle decodes in cs_mode_alt (Thumb). */
+	void (*lift)(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
+		     struct insn *out);
 	/* Site kind from the instruction id and bytes, without detail. */
 	enum insn_site (*site_of)(const cs_insn *ci);
-	/* Direct call/jump target from the raw bytes, without detail. */
-	bool (*direct_target)(const cs_insn *ci, uint64_t *target, bool *is_call);
+	/* Direct call/jump target from the raw bytes, without detail; `alt`
+	 * as for lift. */
+	bool (*direct_target)(const cs_insn *ci, bool alt, uint64_t *target, bool *is_call);
 	const char *(*reg_name)(int reg);
 	/* For a site, the syscall number when it is in the instruction itself
 	 * (arm OABI svc #0x900000+nr); -1 otherwise. */

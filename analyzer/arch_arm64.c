@@ -118,12 +118,14 @@ static void lift_effect(const cs_insn *ci, struct insn *out)
 		out->why = a->op_count >= 2 && s->type == ARM64_OP_MEM ? WHY_MEMORY : WHY_COMPUTED;
 }
 
-static void lift(csh h, const cs_insn *ci, const struct elf_file *ef, struct insn *out)
+static void lift(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
+		 struct insn *out)
 {
 	cs_regs rd, wr;
 	uint8_t nrd = 0, nwr = 0;
 
 	(void)ef;
+	(void)alt;
 	memset(out, 0, sizeof(*out));
 	out->addr = ci->address;
 	out->size = (uint8_t)ci->size;
@@ -152,11 +154,12 @@ static enum insn_site site_of(const cs_insn *ci)
 }
 
 /* b/bl imm26 from the instruction word. */
-static bool direct_target(const cs_insn *ci, uint64_t *target, bool *is_call)
+static bool direct_target(const cs_insn *ci, bool alt, uint64_t *target, bool *is_call)
 {
 	uint32_t w;
 	int64_t off;
 
+	(void)alt;
 	memcpy(&w, ci->bytes, 4);
 	if ((w & 0x7c000000u) != 0x14000000u)
 		return false;

@@ -225,16 +225,20 @@ static void lift_x86(csh h, const cs_insn *ci, struct insn *out, uint64_t caller
 	lift_refs(ci, out);
 }
 
-static void lift64(csh h, const cs_insn *ci, const struct elf_file *ef, struct insn *out)
+static void lift64(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
+		   struct insn *out)
 {
 	(void)ef;
+	(void)alt;
 	lift_x86(h, ci, out, arch_x86_64.caller_saved);
 	out->site = (uint8_t)arch_x86_64.site_of(ci);
 }
 
-static void lift32(csh h, const cs_insn *ci, const struct elf_file *ef, struct insn *out)
+static void lift32(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
+		   struct insn *out)
 {
 	(void)ef;
+	(void)alt;
 	lift_x86(h, ci, out, arch_i386.caller_saved);
 	out->site = (uint8_t)arch_i386.site_of(ci);
 }
@@ -257,11 +261,12 @@ static enum insn_site site_of(const cs_insn *ci)
 }
 
 /* call/jmp rel32 (e8/e9) and jmp rel8 (eb) from their bytes. */
-static bool direct_target(const cs_insn *ci, uint64_t *target, bool *is_call)
+static bool direct_target(const cs_insn *ci, bool alt, uint64_t *target, bool *is_call)
 {
 	const uint8_t *b = ci->bytes;
 	int32_t rel;
 
+	(void)alt;
 	if ((b[0] == 0xe8 || b[0] == 0xe9) && ci->size == 5) {
 		memcpy(&rel, b + 1, 4);
 		*target = ci->address + 5 + (uint64_t)(int64_t)rel;

@@ -80,10 +80,18 @@ static int sym_cmp(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-static void read_symtab(struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh, size_t *cap)
+static void add_mapping(struct elf_file *ef, size_t *cap, uint64_t addr, char kind)
+{
+	xgrow((void **)&ef->maps, cap, ef->nmaps, sizeof(*ef->maps));
+	ef->maps[ef->nmaps++] = (struct mapping_symbol){ addr, kind };
+}
+
+static void read_symtab(struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh, size_t *cap,
+			size_t *mapcap)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
 	size_t n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+	bool arm = ef->ehdr.e_machine == EM_ARM || ef->ehdr.e_machine == EM_AARCH64;
 
 	for (size_t i = 0; d && i < n && ef->nsyms < MAX_SYMBOLS; i++) {
 		GElf_Sym s;
@@ -92,6 +100,13 @@ static void read_symtab(struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh, 
 		if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF)
 			continue;
 		type = GELF_ST_TYPE(s.st_info);
+		if (arm && type == STT_NOTYPE && ef->nmaps < MAX_SYMBOLS) {
+			name = elf_strptr(ef->elf, sh->sh_link, s.st_name);
+			if (name && name[0] == '$' && strchr("atxd", name[1]) &&
+			    (!name[2] || name[2] == '.'))
+				add_mapping(ef, mapcap, s.st_value, name[1]);
+			continue;
+		}
 		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT)
 			continue;
 		name = elf_strptr(ef->elf, sh->sh_link, s.st_name);
@@ -106,17 +121,25 @@ static void read_symtab(struct elf_file *ef, Elf_Scn *scn, const GElf_Shdr *sh, 
 	}
 }
 
+static int map_cmp(const void *a, const void *b)
+{
+	const struct mapping_symbol *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 static void index_symbols(struct elf_file *ef)
 {
-	size_t cap = 0;
+	size_t cap = 0, mapcap = 0;
 	Elf_Scn *scn = NULL;
 
 	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
 		GElf_Shdr sh;
 		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
-			read_symtab(ef, scn, &sh, &cap);
+			read_symtab(ef, scn, &sh, &cap, &mapcap);
 	}
 	qsort(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
+	qsort(ef->maps, ef->nmaps, sizeof(*ef->maps), map_cmp);
 }
 
 int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
@@ -168,6 +191,7 @@ void elf_file_close(struct elf_file *ef)
 		munmap((void *)ef->map, ef->size);
 	free(ef->code);
 	free(ef->syms);
+	free(ef->maps);
 	memset(ef, 0, sizeof(*ef));
 }
 

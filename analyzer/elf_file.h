@@ -32,6 +32,13 @@ struct elf_symbol {
 	bool thumb; /* ARM: the low bit of a function symbol */
 };
 
+/* ARM ELF mapping symbols ($a ARM code, $t Thumb code, $d data; aarch64
+ * $x/$d): where code changes state or data sits inside .text. */
+struct mapping_symbol {
+	uint64_t addr;
+	char kind; /* 'a', 't', 'x' or 'd' */
+};
+
 struct elf_file {
 	const uint8_t *map;
 	size_t size;
@@ -43,6 +50,8 @@ struct elf_file {
 	size_t ncode;
 	struct elf_symbol *syms; /* functions and objects, sorted by value */
 	size_t nsyms;
+	struct mapping_symbol *maps; /* sorted by addr; empty when stripped */
+	size_t nmaps;
 };
 
 /* Maps fd (not closed) and indexes it.  AC_ERR_INPUT for non-ELF or

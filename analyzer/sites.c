@@ -39,7 +39,9 @@ struct ctx {
 	const struct elf_file *ef;
 	struct boundaries starts;
 	const struct arch *a;
-	csh fast, full; /* without / with operand detail */
+	csh fast, full;         /* without / with operand detail */
+	csh fast_alt, full_alt; /* the same in the alternate state (Thumb) */
+	bool alt_default;       /* code is mostly in the alternate state */
 	struct function_index funcs;
 	struct candidate *cands;
 	size_t ncands, capcands;
@@ -96,21 +98,23 @@ static bool is_start(const struct ctx *c, uint64_t addr)
 	return true; /* outside swept code: nothing better to go by */
 }
 
-static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bits)
+/* Linear sweep of [off, end) of a region with one decoder state. */
+static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits, size_t off,
+		       size_t end, bool alt)
 {
-	const uint8_t *code = r->bytes;
-	size_t size = r->size;
-	uint64_t addr = r->vaddr;
-	cs_insn *ci = cs_malloc(c->fast);
+	const uint8_t *code = r->bytes + off;
+	size_t size = end - off;
+	uint64_t addr = r->vaddr + off;
+	csh h = alt ? c->fast_alt : c->fast;
+	cs_insn *ci = cs_malloc(h);
 
-	c->out->code_bytes += r->size;
 	while (size) {
 		uint64_t target;
 		bool is_call;
 		enum insn_site k;
 
 		mark_start(bits, addr - r->vaddr);
-		if (!cs_disasm_iter(c->fast, &code, &size, &addr, ci)) {
+		if (!cs_disasm_iter(h, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
 			code += skip, size -= skip, addr += skip; /* resync as objdump does */
 			c->out->undecodable_bytes += skip;
@@ -119,7 +123,7 @@ static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bi
 		k = c->a->site_of(ci);
 		if (k != SITE_NONE)
 			add_candidate(c, ci->address, k);
-		if (c->a->direct_target(ci, &target, &is_call)) {
+		if (c->a->direct_target(ci, alt, &target, &is_call)) {
 			xgrow((void **)&c->edges, &c->capedges, c->nedges, sizeof(*c->edges));
 			c->edges[c->nedges++] = (struct edge){ ci->address, target };
 			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
@@ -131,15 +135,44 @@ static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bi
 	cs_free(ci, 1);
 }
 
-size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, const uint8_t *code,
-		 size_t len, uint64_t addr, struct insn **out, size_t *cap)
+/* Sweeps a region as objdump does: where ARM mapping symbols exist, $d
+ * spans are data and $a/$t choose the state; otherwise one state. */
+static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bits)
+{
+	size_t off = 0;
+	bool alt = c->alt_default, data = false;
+
+	c->out->code_bytes += r->size;
+	for (size_t i = 0; i <= c->ef->nmaps; i++) {
+		const struct mapping_symbol *m = i < c->ef->nmaps ? &c->ef->maps[i] : NULL;
+		size_t next;
+		if (m && (m->addr < r->vaddr + off || m->addr >= r->vaddr + r->size)) {
+			if (m->addr < r->vaddr + off) { /* the state in force at our start */
+				data = m->kind == 'd';
+				alt = m->kind == 't';
+			}
+			continue;
+		}
+		next = m ? (size_t)(m->addr - r->vaddr) : r->size;
+		if (next > off && !data)
+			sweep_span(c, r, bits, off, next, alt && c->fast_alt);
+		if (!m)
+			break;
+		off = next;
+		data = m->kind == 'd';
+		alt = m->kind == 't';
+	}
+}
+
+size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, bool alt,
+		 const uint8_t *code, size_t len, uint64_t addr, struct insn **out, size_t *cap)
 {
 	cs_insn *ci = cs_malloc(h);
 	size_t n = 0;
 
 	while (len && cs_disasm_iter(h, &code, &len, &addr, ci)) {
 		xgrow((void **)out, cap, n, sizeof(**out));
-		a->lift(h, ci, ef, &(*out)[n++]);
+		a->lift(h, ci, ef, alt, &(*out)[n++]);
 	}
 	cs_free(ci, 1);
 	return n;
@@ -155,7 +188,7 @@ size_t lift_bytes(const struct arch *a, const uint8_t *code, size_t len, uint64_
 	if (cs_open(a->cs_arch, a->cs_mode, &h) != CS_ERR_OK)
 		return 0;
 	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	n = lift_code(h, a, NULL, code, len, addr, out, &cap);
+	n = lift_code(h, a, NULL, false, code, len, addr, out, &cap);
 	cs_close(&h);
 	return n;
 }
@@ -166,6 +199,9 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	const uint8_t *code;
 	size_t size;
 	uint64_t addr = fr.start;
+	const struct elf_symbol *sym = elf_file_symbol_at(c->ef, fr.start);
+	/* ARM: a function symbol's low bit says Thumb; else the file's habit. */
+	bool alt = c->full_alt && (sym && sym->value == fr.start ? sym->thumb : c->alt_default);
 
 	if (lf->valid && lf->requested.start == fr.start && lf->requested.end == fr.end)
 		return true;
@@ -181,7 +217,8 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	code = elf_file_at(c->ef, addr, size);
 	if (!code)
 		return false;
-	lf->n = lift_code(c->full, c->a, c->ef, code, size, addr, &lf->insns, &lf->cap);
+	lf->n = lift_code(alt ? c->full_alt : c->full, c->a, c->ef, alt, code, size, addr,
+			  &lf->insns, &lf->cap);
 	lf->range = fr;
 	lf->valid = lf->n > 0;
 	return lf->valid;
@@ -242,6 +279,12 @@ static void resolve_site(struct ctx *c, const struct candidate *cand)
 		return;
 	}
 	s->func_start = fr.start;
+	if (c->a->inline_number(&c->lf.insns[at]) >= 0) { /* arm OABI svc #0x900000+nr */
+		s->res.values[0] = c->a->inline_number(&c->lf.insns[at]);
+		s->res.nvalues = 1;
+		s->res.arg_reg = REG_NONE;
+		return;
+	}
 	resolve_register(c->lf.insns, c->lf.n, (size_t)at, c->a->number_reg, &s->res);
 }
 
@@ -368,17 +411,45 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 	}
 }
 
-static int open_handles(struct ctx *c, bool thumb, struct ac_error *err)
+static int open_pair(const struct arch *a, cs_mode mode, csh *fast, csh *full,
+		     struct ac_error *err)
 {
-	cs_mode mode = thumb ? c->a->cs_mode_alt : c->a->cs_mode;
-
-	if (cs_open(c->a->cs_arch, mode, &c->fast) != CS_ERR_OK)
-		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", c->a->name);
-	if (cs_open(c->a->cs_arch, mode, &c->full) != CS_ERR_OK) {
-		cs_close(&c->fast);
-		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", c->a->name);
+	if (cs_open(a->cs_arch, mode, fast) != CS_ERR_OK)
+		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", a->name);
+	if (cs_open(a->cs_arch, mode, full) != CS_ERR_OK) {
+		cs_close(fast);
+		return ac_error_set(err, AC_ERR_SYSTEM, 0, "capstone cannot open %s", a->name);
 	}
-	cs_option(c->full, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_option(*full, CS_OPT_DETAIL, CS_OPT_ON);
+	return 0;
+}
+
+/* ARM files are swept in Thumb state when the entry point or most
+ * function symbols say so (Debian armhf), else in ARM state. */
+static bool mostly_alt(const struct elf_file *ef)
+{
+	size_t thumb = 0, funcs = 0;
+
+	for (size_t i = 0; i < ef->nsyms; i++)
+		if (ef->syms[i].is_func) {
+			funcs++;
+			thumb += ef->syms[i].thumb;
+		}
+	return (ef->ehdr.e_entry & 1) || (funcs && thumb * 2 > funcs);
+}
+
+static int open_handles(struct ctx *c, struct ac_error *err)
+{
+	if (open_pair(c->a, c->a->cs_mode, &c->fast, &c->full, err) < 0)
+		return -1;
+	if (c->a->cs_mode_alt) {
+		if (open_pair(c->a, c->a->cs_mode_alt, &c->fast_alt, &c->full_alt, err) < 0) {
+			cs_close(&c->fast);
+			cs_close(&c->full);
+			return -1;
+		}
+		c->alt_default = mostly_alt(c->ef);
+	}
 	return 0;
 }
 
@@ -389,7 +460,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 
 	memset(out, 0, sizeof(*out));
 	out->arch = a;
-	if (open_handles(&c, false, err) < 0)
+	if (open_handles(&c, err) < 0)
 		return -1;
 	function_index_build(ef, &c.funcs);
 	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
@@ -415,6 +486,10 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	function_index_free(&c.funcs);
 	cs_close(&c.fast);
 	cs_close(&c.full);
+	if (c.full_alt) {
+		cs_close(&c.fast_alt);
+		cs_close(&c.full_alt);
+	}
 	return 0;
 }
 

@@ -60,8 +60,8 @@ struct site_report {
 /* Decodes `len` bytes at `addr` and lifts them (stops at the first
  * undecodable instruction).  Returns the count; *out is caller-freed.
  * The path every function takes before resolution; exposed for tests. */
-size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, const uint8_t *code,
-		 size_t len, uint64_t addr, struct insn **out, size_t *cap);
+size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, bool alt,
+		 const uint8_t *code, size_t len, uint64_t addr, struct insn **out, size_t *cap);
 /* The same with a capstone handle of its own (tests, one-off use). */
 size_t lift_bytes(const struct arch *a, const uint8_t *code, size_t len, uint64_t addr,
 		  struct insn **out);
