@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "common/sort.h"
 
 const char *unresolved_reason_name(enum unresolved_reason r)
 {
@@ -140,7 +141,7 @@ static void visit_preds(struct walk *w, struct state s)
 	uint64_t addr = w->insns[s.at].addr;
 	bool any = false;
 	struct edge key = { addr, 0 };
-	struct edge *e = bsearch(&key, w->edges, w->nedges, sizeof(key), edge_cmp);
+	struct edge *e = search_array(&key, w->edges, w->nedges, sizeof(key), edge_cmp);
 
 	if (s.at > 0 && falls_through(&w->insns[s.at - 1]) &&
 	    w->insns[s.at - 1].addr + w->insns[s.at - 1].size == addr) {
@@ -179,7 +180,7 @@ void resolve_register(const struct insn *insns, size_t n, size_t at, int reg,
 			w.edges[w.nedges++] = (struct edge){ insns[i].target, i };
 		}
 	}
-	qsort(w.edges, w.nedges, sizeof(*w.edges), edge_cmp);
+	sort_array(w.edges, w.nedges, sizeof(*w.edges), edge_cmp);
 	w.visited[at] |= 1ull << reg;
 	w.stack = xmalloc(sizeof(*w.stack) * 16);
 	w.cap = 16;

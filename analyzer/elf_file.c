@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "common/xalloc.h"
+#include "common/sort.h"
 
 /* Sections/segments beyond these are hostile, not real (glibc's largest
  * libraries have ~80 sections and ~12 segments). */
@@ -138,8 +139,8 @@ static void index_symbols(struct elf_file *ef)
 		if (gelf_getshdr(scn, &sh) && (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM))
 			read_symtab(ef, scn, &sh, &cap, &mapcap);
 	}
-	qsort(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
-	qsort(ef->maps, ef->nmaps, sizeof(*ef->maps), map_cmp);
+	sort_array(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
+	sort_array(ef->maps, ef->nmaps, sizeof(*ef->maps), map_cmp);
 }
 
 int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "common/sort.h"
 
 enum {
 	PE_ABSPTR = 0x00, PE_ULEB = 0x01, PE_UDATA2 = 0x02, PE_UDATA4 = 0x03, PE_UDATA8 = 0x04,
@@ -217,7 +218,7 @@ void function_index_build(const struct elf_file *ef, struct function_index *fi)
 	for (size_t i = 0; i < ef->nsyms; i++)
 		if (ef->syms[i].is_func && ef->syms[i].size)
 			add_range(ef->syms[i].value, ef->syms[i].value + ef->syms[i].size, &c);
-	qsort(fi->ranges, fi->n, sizeof(*fi->ranges), range_cmp);
+	sort_array(fi->ranges, fi->n, sizeof(*fi->ranges), range_cmp);
 }
 
 void function_index_free(struct function_index *fi)

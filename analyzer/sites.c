@@ -6,6 +6,7 @@
 
 #include "analyzer/functions.h"
 #include "common/xalloc.h"
+#include "common/sort.h"
 
 #define VSYSCALL_BASE 0xffffffffff600000ull
 #define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
@@ -468,7 +469,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
 		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
 	}
-	qsort(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
+	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
 	for (size_t i = 0; i < c.ncands; i++) {
 		if (c.cands[i].kind == SITE_NONE)
 			vsyscall_candidate(&c, &c.cands[i]);
@@ -522,7 +523,7 @@ size_t site_report_distinct(const struct site_report *r)
 			all[n++] = res->values[k];
 		}
 	}
-	qsort(all, n, sizeof(*all), value_cmp);
+	sort_array(all, n, sizeof(*all), value_cmp);
 	for (size_t i = 0; i < n; i++)
 		distinct += !i || all[i] != all[i - 1];
 	free(all);

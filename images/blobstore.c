@@ -13,6 +13,7 @@
 #include "common/xalloc.h"
 #include "images/content.h"
 #include "images/path.h"
+#include "common/sort.h"
 
 #define MAX_ARCHIVE_MEMBERS 1000000
 #define MAX_MEMBER_LINKS 16
@@ -142,7 +143,7 @@ static int index_tar(struct blob_store *bs, int fd, struct ac_error *err)
 					    "archive member '%.200s' extends beyond the archive",
 					    m->name);
 	}
-	qsort(bs->members, bs->nmembers, sizeof(*bs->members), member_cmp);
+	sort_array(bs->members, bs->nmembers, sizeof(*bs->members), member_cmp);
 	return 0;
 }
 
@@ -263,7 +264,7 @@ static struct tar_member *tar_find(struct blob_store *bs, const char *name)
 {
 	struct tar_member key = { .name = (char *)name };
 
-	return bsearch(&key, bs->members, bs->nmembers, sizeof(key), member_cmp);
+	return search_array(&key, bs->members, bs->nmembers, sizeof(key), member_cmp);
 }
 
 static int find_in_tar(struct blob_store *bs, const char *name, struct blob_range *out,

@@ -8,6 +8,7 @@
 
 #include "common/xalloc.h"
 #include "images/path.h"
+#include "common/sort.h"
 
 static uint32_t path_hash(const char *s, size_t n)
 {
@@ -442,7 +443,7 @@ struct image_node **tree_sorted(const struct image_tree *t, size_t *count)
 	size_t i = 0;
 
 	collect(t->root, arr, &i);
-	qsort(arr, i, sizeof(*arr), cmp_path);
+	sort_array(arr, i, sizeof(*arr), cmp_path);
 	*count = i;
 	return arr;
 }

@@ -1,5 +1,6 @@
 /* syscalls/table.c — lookups over the generated tables; see table.h. */
 #include "syscalls/table.h"
+#include "common/sort.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ const struct syscall_entry *syscall_by_nr(enum syscall_arch arch, long nr)
 	if (arch < 0 || arch >= SYSCALL_ARCH_COUNT)
 		return NULL;
 	t = &syscall_tables[arch];
-	return bsearch(&nr, t->entries, t->count, sizeof(*t->entries), cmp_nr);
+	return search_array(&nr, t->entries, t->count, sizeof(*t->entries), cmp_nr);
 }
 
 const struct syscall_entry *syscall_by_name(enum syscall_arch arch, const char *name)
