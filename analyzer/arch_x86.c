@@ -225,6 +225,20 @@ static void lift_x86(csh h, const cs_insn *ci, struct insn *out, uint64_t caller
 	lift_refs(ci, out);
 }
 
+/* The kernel returns in rax: after a syscall the number is gone (and
+ * `syscall` also clobbers rcx and r11). */
+static void lift_site(struct insn *out)
+{
+	if (out->site == SITE_NONE)
+		return;
+	out->written |= 1ull << RAX;
+	if (out->site == SITE_SYSCALL)
+		out->written |= 1ull << RCX | 1ull << R11;
+	out->def_reg = REG_NONE;
+	out->effect = EFF_NONE;
+	out->why = WHY_CALL;
+}
+
 static void lift64(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
 		   struct insn *out)
 {
@@ -232,6 +246,7 @@ static void lift64(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt
 	(void)alt;
 	lift_x86(h, ci, out, arch_x86_64.caller_saved);
 	out->site = (uint8_t)arch_x86_64.site_of(ci);
+	lift_site(out);
 }
 
 static void lift32(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
@@ -241,6 +256,7 @@ static void lift32(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt
 	(void)alt;
 	lift_x86(h, ci, out, arch_i386.caller_saved);
 	out->site = (uint8_t)arch_i386.site_of(ci);
+	lift_site(out);
 }
 
 static enum insn_site site_of(const cs_insn *ci)

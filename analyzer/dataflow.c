@@ -19,11 +19,12 @@ const char *unresolved_reason_name(enum unresolved_reason r)
 		[UNRES_INDIRECT] = "reached through an indirect jump",
 		[UNRES_LIMIT] = "analysis limit reached",
 		[UNRES_NO_FUNCTION] = "no function bounds around the site",
+		[UNRES_UNREACHABLE] = "no path reaches the site (dead code or data)",
 	};
 	return names[r];
 }
 
-struct edge {
+struct flow_edge {
 	uint64_t target;
 	size_t from;
 };
@@ -36,20 +37,16 @@ struct state {
 };
 
 struct walk {
+	struct flow_graph *fg;
 	const struct insn *insns;
-	size_t n;
-	struct edge *edges; /* branches inside the function, sorted by target */
-	size_t nedges;
-	uint64_t *visited;  /* per instruction: registers already asked there */
 	struct state *stack;
 	size_t depth, cap, states;
-	bool has_ijump; /* the function has indirect jumps (jump tables) */
 	struct resolution *out;
 };
 
 static int edge_cmp(const void *a, const void *b)
 {
-	const struct edge *x = a, *y = b;
+	const struct flow_edge *x = a, *y = b;
 
 	return x->target < y->target ? -1 : x->target > y->target;
 }
@@ -76,18 +73,27 @@ static void unresolved(struct walk *w, enum unresolved_reason r, int reg)
 	}
 }
 
+static void mark_visited(struct flow_graph *fg, size_t at, int reg)
+{
+	if (!fg->visited[at]) {
+		xgrow((void **)&fg->touched, &fg->captouched, fg->ntouched, sizeof(*fg->touched));
+		fg->touched[fg->ntouched++] = at;
+	}
+	fg->visited[at] |= 1ull << reg;
+}
+
 static void push(struct walk *w, size_t at, int reg, int64_t offset, bool added)
 {
 	if (reg < 0 || reg >= 64)
 		return;
-	if (w->visited[at] & (1ull << reg)) {
+	if (w->fg->visited[at] & (1ull << reg)) {
 		/* A loop, or a join already explored.  After an add it is a
 		 * value changing each iteration: not a constant we can name. */
 		if (added)
 			unresolved(w, UNRES_COMPUTED, reg);
 		return;
 	}
-	w->visited[at] |= 1ull << reg;
+	mark_visited(w->fg, at, reg);
 	if (++w->states > RESOLVE_MAX_STATES) {
 		unresolved(w, UNRES_LIMIT, reg);
 		return;
@@ -138,57 +144,87 @@ static bool falls_through(const struct insn *in)
 
 static void visit_preds(struct walk *w, struct state s)
 {
+	const struct flow_graph *fg = w->fg;
 	uint64_t addr = w->insns[s.at].addr;
 	bool any = false;
-	struct edge key = { addr, 0 };
-	struct edge *e = search_array(&key, w->edges, w->nedges, sizeof(key), edge_cmp);
+	struct flow_edge key = { addr, 0 };
+	struct flow_edge *e = search_array(&key, fg->edges, fg->nedges, sizeof(key), edge_cmp);
 
 	if (s.at > 0 && falls_through(&w->insns[s.at - 1]) &&
 	    w->insns[s.at - 1].addr + w->insns[s.at - 1].size == addr) {
 		step(w, s.at - 1, s);
 		any = true;
 	}
-	while (e && e > w->edges && e[-1].target == addr)
+	while (e && e > fg->edges && e[-1].target == addr)
 		e--;
-	for (; e && e < w->edges + w->nedges && e->target == addr; e++) {
+	for (; e && e < fg->edges + fg->nedges && e->target == addr; e++) {
 		step(w, e->from, s);
 		any = true;
 	}
 	if (s.at == 0)
 		unresolved(w, UNRES_ARGUMENT, s.reg);
-	else if (!any && w->has_ijump) /* maybe a jump-table target */
+	else if (!any && fg->has_ijump) /* maybe a jump-table target */
 		unresolved(w, UNRES_INDIRECT, s.reg);
 	/* else: no way in at all, dead code such as the alignment padding
 	 * after an unconditional jump; that path contributes nothing. */
 }
 
-void resolve_register(const struct insn *insns, size_t n, size_t at, int reg,
-		      struct resolution *out)
+void flow_graph_build(struct flow_graph *fg, const struct insn *insns, size_t n)
 {
-	struct walk w = { .insns = insns, .n = n, .out = out };
 	size_t ecap = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->arg_reg = REG_NONE;
-	w.visited = xcalloc(n, sizeof(*w.visited));
+	memset(fg, 0, sizeof(*fg));
+	fg->insns = insns;
+	fg->n = n;
+	fg->visited = xcalloc(n + 1, sizeof(*fg->visited));
 	for (size_t i = 0; i < n; i++) {
-		w.has_ijump |= insns[i].flow == FLOW_IJUMP;
+		fg->has_ijump |= insns[i].flow == FLOW_IJUMP;
 		if ((insns[i].flow == FLOW_JUMP || insns[i].flow == FLOW_CJUMP) &&
 		    insns[i].has_target && insns[i].target >= insns[0].addr &&
 		    insns[i].target <= insns[n - 1].addr) {
-			xgrow((void **)&w.edges, &ecap, w.nedges, sizeof(*w.edges));
-			w.edges[w.nedges++] = (struct edge){ insns[i].target, i };
+			xgrow((void **)&fg->edges, &ecap, fg->nedges, sizeof(*fg->edges));
+			fg->edges[fg->nedges++] = (struct flow_edge){ insns[i].target, i };
 		}
 	}
-	sort_array(w.edges, w.nedges, sizeof(*w.edges), edge_cmp);
-	w.visited[at] |= 1ull << reg;
+	sort_array(fg->edges, fg->nedges, sizeof(*fg->edges), edge_cmp);
+}
+
+void flow_graph_free(struct flow_graph *fg)
+{
+	free(fg->visited);
+	free(fg->edges);
+	free(fg->touched);
+	memset(fg, 0, sizeof(*fg));
+}
+
+void flow_graph_resolve(struct flow_graph *fg, size_t at, int reg, struct resolution *out)
+{
+	struct walk w = { .fg = fg, .insns = fg->insns, .out = out };
+
+	memset(out, 0, sizeof(*out));
+	out->arg_reg = REG_NONE;
+	mark_visited(fg, at, reg);
 	w.stack = xmalloc(sizeof(*w.stack) * 16);
 	w.cap = 16;
 	w.stack[w.depth++] = (struct state){ at, reg, 0, false };
 	while (w.depth)
 		visit_preds(&w, w.stack[--w.depth]);
+	if (!out->nvalues && out->reason == UNRES_NONE)
+		out->reason = UNRES_UNREACHABLE; /* every path was dead */
 	out->partial = out->nvalues > 0 && out->reason != UNRES_NONE;
-	free(w.visited);
-	free(w.edges);
 	free(w.stack);
+	/* Reset only what this walk touched: O(walk), not O(function). */
+	for (size_t i = 0; i < fg->ntouched; i++)
+		fg->visited[fg->touched[i]] = 0;
+	fg->ntouched = 0;
+}
+
+void resolve_register(const struct insn *insns, size_t n, size_t at, int reg,
+		      struct resolution *out)
+{
+	struct flow_graph fg;
+
+	flow_graph_build(&fg, insns, n);
+	flow_graph_resolve(&fg, at, reg, out);
+	flow_graph_free(&fg);
 }

@@ -30,6 +30,7 @@ enum unresolved_reason {
 	UNRES_INDIRECT,    /* reached through an indirect jump we cannot follow */
 	UNRES_LIMIT,       /* path or value limit */
 	UNRES_NO_FUNCTION, /* no function bounds around the site */
+	UNRES_UNREACHABLE, /* no path of the function reaches the site */
 };
 
 struct resolution {
@@ -40,7 +41,26 @@ struct resolution {
 	bool partial;                  /* some paths resolved, some not */
 };
 
+/* The control-flow facts of one function, built once and shared by all
+ * the resolutions in it (a function can hold thousands of sites). */
+struct flow_graph {
+	const struct insn *insns;
+	size_t n;
+	struct flow_edge *edges; /* branches inside the function, by target */
+	size_t nedges;
+	bool has_ijump;          /* indirect jumps: blocks may have unseen preds */
+	uint64_t *visited;       /* per instruction: registers asked there */
+	size_t *touched;         /* which visited[] entries to clear */
+	size_t ntouched, captouched;
+};
+
+void flow_graph_build(struct flow_graph *fg, const struct insn *insns, size_t n);
+void flow_graph_free(struct flow_graph *fg);
+
 /* The value(s) of `reg` just before insns[at]. */
+void flow_graph_resolve(struct flow_graph *fg, size_t at, int reg, struct resolution *out);
+
+/* One-off: build, resolve, free. */
 void resolve_register(const struct insn *insns, size_t n, size_t at, int reg,
 		      struct resolution *out);
 

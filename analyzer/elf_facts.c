@@ -111,7 +111,7 @@ static void read_verneed(const struct elf_file *ef, const struct dyn_info *di,
 			 const struct strtab *st, struct elf_facts *f)
 {
 	uint64_t at = di->verneed;
-	size_t cap = 0;
+	size_t cap = 0, visited = 0;
 
 	for (uint64_t i = 0; di->verneed && i < di->verneednum && i < MAX_VERSION_ENTRIES; i++) {
 		uint16_t cnt;
@@ -121,7 +121,9 @@ static void read_verneed(const struct elf_file *ef, const struct dyn_info *di,
 		    !rd32(ef, at + 12, &next))
 			return;
 		a = at + aux;
-		for (uint16_t j = 0; j < cnt && f->nneeds < MAX_VERSION_ENTRIES; j++) {
+		/* Bounded by entries visited, not kept: a hostile chain of
+		 * unnamed entries must not spin. */
+		for (uint16_t j = 0; j < cnt && ++visited <= MAX_VERSION_ENTRIES; j++) {
 			uint32_t name, anext;
 			if (!rd32(ef, a + 8, &name) || !rd32(ef, a + 12, &anext))
 				return;

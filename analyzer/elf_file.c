@@ -143,6 +143,17 @@ static void index_symbols(struct elf_file *ef)
 	sort_array(ef->maps, ef->nmaps, sizeof(*ef->maps), map_cmp);
 }
 
+/* A segment whose file image lies past the end: the file was truncated. */
+static void check_segments(struct elf_file *ef)
+{
+	for (size_t i = 0; i < ef->phnum && !ef->problem; i++) {
+		GElf_Phdr ph;
+		if (gelf_getphdr(ef->elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		    !elf_file_range(ef, ph.p_offset, ph.p_filesz))
+			ef->problem = "truncated: a loadable segment extends beyond the end of the file";
+	}
+}
+
 int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
 {
 	struct stat st;
@@ -167,18 +178,20 @@ int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
 		elf_file_close(ef);
 		return ac_error_set(err, AC_ERR_INPUT, 0, "malformed ELF header");
 	}
-	if (elf_getphdrnum(ef->elf, &ef->phnum) < 0)
+	if (elf_getphdrnum(ef->elf, &ef->phnum) < 0 ||
+	    (ef->phnum && !elf_file_range(ef, ef->ehdr.e_phoff,
+					  (uint64_t)ef->phnum * ef->ehdr.e_phentsize))) {
 		ef->phnum = 0;
-	if (ef->phnum && !elf_file_range(ef, ef->ehdr.e_phoff,
-					 (uint64_t)ef->phnum * ef->ehdr.e_phentsize)) {
-		elf_file_close(ef);
-		return ac_error_set(err, AC_ERR_INPUT, 0, "program headers beyond the end of the file");
+		ef->problem = "program headers beyond the end of the file";
 	}
 	ef->has_sections = elf_getshdrnum(ef->elf, &ef->shnum) == 0 && ef->shnum > 0 &&
 			   ef->shnum <= MAX_SECTIONS &&
 			   elf_file_range(ef, ef->ehdr.e_shoff,
 					  (uint64_t)ef->shnum * ef->ehdr.e_shentsize) &&
 			   elf_getshdrstrndx(ef->elf, &ef->shstrndx) == 0;
+	if (!ef->has_sections && ef->ehdr.e_shnum && !ef->problem)
+		ef->problem = "section headers beyond the end of the file or malformed";
+	check_segments(ef);
 	index_code(ef);
 	index_symbols(ef);
 	return 0;

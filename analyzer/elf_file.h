@@ -52,6 +52,9 @@ struct elf_file {
 	size_t nsyms;
 	struct mapping_symbol *maps; /* sorted by addr; empty when stripped */
 	size_t nmaps;
+	/* Why the file can be analysed only in part (static string), or NULL:
+	 * headers or segments beyond the end of the file. */
+	const char *problem;
 };
 
 /* Maps fd (not closed) and indexes it.  AC_ERR_INPUT for non-ELF or

@@ -17,11 +17,17 @@ void elf_scan_fd(int fd, struct elf_scan *scan)
 		return;
 	}
 	elf_facts_read(&scan->file, fd, &scan->facts);
+	/* Partial results are kept; the error says why they are partial. */
+	if (scan->file.problem)
+		snprintf(scan->error, sizeof(scan->error), "%s", scan->file.problem);
+	else if (scan->facts.ident.kind == ELF_KIND_INVALID)
+		snprintf(scan->error, sizeof(scan->error), "%s",
+			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
 	a = arch_for_elf(scan->file.ehdr.e_machine,
 			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
 		return;
-	if (analyze_sites(&scan->file, a, &scan->sites, &err) < 0)
+	if (analyze_sites(&scan->file, a, &scan->sites, &err) < 0 && !scan->error[0])
 		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
 	else
 		scan->has_sites = true;

@@ -25,6 +25,7 @@ struct lifted {
 	struct func_range range, requested;
 	struct insn *insns;
 	size_t n, cap;
+	struct flow_graph fg; /* built once per lift, shared by its sites */
 	bool valid;
 };
 
@@ -122,6 +123,11 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 			continue;
 		}
 		k = c->a->site_of(ci);
+		/* Thumb has only EABI's `svc #0` (OABI's svc #0x9xxxxx is ARM
+		 * state); without mapping symbols any other svc in Thumb is a
+		 * literal-pool word decoded as code. */
+		if (k == SITE_SVC && alt && !c->ef->nmaps && ci->size == 2 && ci->bytes[0] != 0)
+			k = SITE_NONE;
 		if (k != SITE_NONE)
 			add_candidate(c, ci->address, k);
 		if (c->a->direct_target(ci, alt, &target, &is_call)) {
@@ -209,6 +215,7 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	lf->requested = fr;
 	lf->valid = false;
 	lf->n = 0;
+	flow_graph_free(&lf->fg);
 	if (fr.end <= fr.start || fr.end - fr.start > MAX_FUNCTION_BYTES)
 		return false;
 	for (int skew = 0; skew < 16 && addr < fr.end && !is_start(c, addr); skew++)
@@ -222,6 +229,8 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 			  &lf->insns, &lf->cap);
 	lf->range = fr;
 	lf->valid = lf->n > 0;
+	if (lf->valid)
+		flow_graph_build(&lf->fg, lf->insns, lf->n);
 	return lf->valid;
 }
 
@@ -273,6 +282,9 @@ static void resolve_site(struct ctx *c, const struct candidate *cand)
 	memset(s, 0, sizeof(*s));
 	s->addr = cand->addr;
 	s->kind = cand->kind;
+	s->table = c->a->table;
+	if (c->a == &arch_x86_64 && (cand->kind == SITE_INT80 || cand->kind == SITE_SYSENTER))
+		s->table = SYSCALL_I386;
 	s->function = symbol_name(c, cand->addr);
 	if (at < 0) {
 		s->res.reason = UNRES_NO_FUNCTION;
@@ -286,7 +298,7 @@ static void resolve_site(struct ctx *c, const struct candidate *cand)
 		s->res.arg_reg = REG_NONE;
 		return;
 	}
-	resolve_register(c->lf.insns, c->lf.n, (size_t)at, c->a->number_reg, &s->res);
+	flow_graph_resolve(&c->lf.fg, (size_t)at, c->a->number_reg, &s->res);
 }
 
 /* True when the function references a vDSO lookup string: glibc <= 2.13's
@@ -378,7 +390,7 @@ static void resolve_wrappers(struct ctx *c)
 			if (at < 0)
 				w->res.reason = UNRES_NO_FUNCTION;
 			else
-				resolve_register(c->lf.insns, c->lf.n, (size_t)at, reg, &w->res);
+				flow_graph_resolve(&c->lf.fg, (size_t)at, reg, &w->res);
 		}
 	}
 }
@@ -484,6 +496,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	free(c.cands);
 	free(c.edges);
 	free(c.lf.insns);
+	flow_graph_free(&c.lf.fg);
 	function_index_free(&c.funcs);
 	cs_close(&c.fast);
 	cs_close(&c.full);

@@ -21,6 +21,9 @@
 struct syscall_site {
 	uint64_t addr;
 	enum insn_site kind;
+	/* Which table the number indexes: int 0x80 and sysenter enter the
+	 * i386 ABI even from 64-bit code (the kernel's ia32 entry points). */
+	enum syscall_arch table;
 	const char *function; /* containing function's symbol, or NULL */
 	uint64_t func_start;  /* 0 when no bounds were found */
 	struct resolution res;

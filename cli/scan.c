@@ -41,12 +41,12 @@ static json_t *jstr_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *json_numbers(const struct arch *a, const struct resolution *r)
+static json_t *json_numbers(enum syscall_arch table, const struct resolution *r)
 {
 	json_t *arr = json_array();
 
 	for (int i = 0; i < r->nvalues; i++) {
-		const struct syscall_entry *e = syscall_by_nr(a->table, (long)r->values[i]);
+		const struct syscall_entry *e = syscall_by_nr(table, (long)r->values[i]);
 		json_array_append_new(arr, json_pack("{s:I, s:o, s:o}", "nr", (json_int_t)r->values[i],
 						     "name", jstr_or_null(e ? e->name : NULL),
 						     "first_kernel",
@@ -78,10 +78,11 @@ static json_t *json_syscalls(const struct site_report *sr)
 
 	for (size_t i = 0; i < sr->nsites; i++) {
 		const struct syscall_site *s = &sr->sites[i];
-		json_array_append_new(sites, json_pack("{s:o, s:s, s:o, s:o, s:o, s:b}", "address",
+		json_array_append_new(sites, json_pack("{s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "address",
 						       jhex(s->addr), "instruction", site_kind_name(s->kind),
+						       "abi", syscall_arch_name(s->table),
 						       "function", jstr_or_null(s->function), "numbers",
-						       json_numbers(a, &s->res), "unresolved",
+						       json_numbers(s->table, &s->res), "unresolved",
 						       json_unresolved(a, &s->res), "partial", s->res.partial));
 	}
 	for (size_t i = 0; i < sr->nwcalls; i++) {
@@ -90,7 +91,7 @@ static json_t *json_syscalls(const struct site_report *sr)
 							jhex(w->addr), "wrapper", jhex(w->wrapper),
 							"wrapper_name", jstr_or_null(w->wrapper_name),
 							"caller", jstr_or_null(w->caller), "numbers",
-							json_numbers(a, &w->res), "unresolved",
+							json_numbers(a->table, &w->res), "unresolved",
 							json_unresolved(a, &w->res)));
 	}
 	return json_pack("{s:s, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "arch", a->name,
@@ -248,7 +249,7 @@ static void table_sites(FILE *out, const struct elf_scan *s)
 		fprintf(out, "    %#10" PRIx64 " %-14s %-28s", st->addr, site_kind_name(st->kind),
 			st->function ? st->function : "");
 		for (int k = 0; k < st->res.nvalues; k++) {
-			const struct syscall_entry *e = syscall_by_nr(a->table, (long)st->res.values[k]);
+			const struct syscall_entry *e = syscall_by_nr(st->table, (long)st->res.values[k]);
 			fprintf(out, " %s(%" PRId64 ")", e ? e->name : "?", st->res.values[k]);
 		}
 		if (st->res.reason)
@@ -272,13 +273,17 @@ static int select_nodes(const struct cli_options *o, struct image *img,
 	*n = 0;
 	if (o->npaths > 0) {
 		for (int i = 0; i < o->npaths; i++) {
-			struct image_node *nd;
+			struct image_node *nd = NULL;
 			struct ac_error err;
-			if (tree_resolve(img->tree, o->paths[i], true, &nd, NULL, NULL, &err) < 0 ||
-			    !image_node_is_elf(nd)) {
-				fprintf(stderr, "abicheck: %s: %s\n", o->paths[i],
-					err.msg[0] && !image_node_is_elf(nd) ? "not an ELF file in the image"
-									    : err.msg);
+			const char *why = NULL;
+			if (tree_resolve(img->tree, o->paths[i], true, &nd, NULL, NULL, &err) < 0)
+				why = err.msg;
+			else if (nd->type == NODE_DIR)
+				why = "is a directory";
+			else if (!image_node_is_elf(nd))
+				why = "not an ELF file";
+			if (why) {
+				fprintf(stderr, "abicheck: %s: %s: %s\n", img->ref, o->paths[i], why);
 				free(all);
 				free(sel);
 				return -1;

@@ -164,6 +164,32 @@ static void x86_dead_padding_is_not_a_path(void **state)
 	assert_int_equal(r.reason, UNRES_NONE);
 }
 
+static void x86_syscall_result_replaces_number(void **state)
+{
+	/* mov eax, 39 ; syscall ; syscall — the second gets getpid's result */
+	static const uint8_t code[] = { 0xb8, 0x27, 0, 0, 0, 0x0f, 0x05, 0x0f, 0x05 };
+	struct resolution r;
+
+	(void)state;
+	resolve_at(&arch_x86_64, code, sizeof(code), 0x1005, RAX, &r);
+	assert_values(&r, 1, (int64_t[]){ 39 });
+	resolve_at(&arch_x86_64, code, sizeof(code), 0x1007, RAX, &r);
+	assert_int_equal(r.nvalues, 0);
+	assert_int_equal(r.reason, UNRES_CALL);
+}
+
+static void x86_unreachable_site(void **state)
+{
+	/* mov eax, 60 ; ret ; syscall — nothing reaches the syscall */
+	static const uint8_t code[] = { 0xb8, 0x3c, 0, 0, 0, 0xc3, 0x0f, 0x05 };
+	struct resolution r;
+
+	(void)state;
+	resolve_at(&arch_x86_64, code, sizeof(code), 0x1006, RAX, &r);
+	assert_int_equal(r.nvalues, 0);
+	assert_int_equal(r.reason, UNRES_UNREACHABLE);
+}
+
 static void arm64_mov_and_copy(void **state)
 {
 	/* mov w8, #93 ; svc #0 */
@@ -210,6 +236,8 @@ int main(void)
 		cmocka_unit_test(x86_unresolved_reasons),
 		cmocka_unit_test(x86_partial_paths),
 		cmocka_unit_test(x86_dead_padding_is_not_a_path),
+		cmocka_unit_test(x86_syscall_result_replaces_number),
+		cmocka_unit_test(x86_unreachable_site),
 		cmocka_unit_test(arm64_mov_and_copy),
 		cmocka_unit_test(arm64_across_blocks),
 	};
