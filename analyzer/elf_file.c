@@ -178,7 +178,10 @@ int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
 		elf_file_close(ef);
 		return ac_error_set(err, AC_ERR_INPUT, 0, "malformed ELF header");
 	}
+	/* The header's own count, not libelf's (which shortens a table cut by
+	 * truncation); PN_XNUM defers to section 0 as libelf reads it. */
 	if (elf_getphdrnum(ef->elf, &ef->phnum) < 0 ||
+	    (ef->ehdr.e_phnum != PN_XNUM && ef->ehdr.e_phnum > ef->phnum) ||
 	    (ef->phnum && !elf_file_range(ef, ef->ehdr.e_phoff,
 					  (uint64_t)ef->phnum * ef->ehdr.e_phentsize))) {
 		ef->phnum = 0;

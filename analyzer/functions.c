@@ -157,10 +157,13 @@ void eh_frame_parse(const uint8_t *p, size_t size, uint64_t vaddr, int ptr_size,
 			const uint8_t *cie = entry_start - id;
 			struct cursor cc = { cie, end, false };
 			uint64_t cielen = get_fixed(&cc, 4);
-			uint8_t enc = cielen && cielen != 0xffffffff
-					      ? cie_fde_encoding(cie + 8, cie + 4 + cielen, ptr_size)
-					      : PE_OMIT;
-			if (enc != PE_OMIT && cie + 4 + cielen <= end) {
+			/* The CIE's own length is file data: check it before reading
+			 * its augmentation. */
+			bool cie_ok = !cc.bad && cielen >= 4 && cielen != 0xffffffff &&
+				      cielen <= (uint64_t)(end - cie) - 4;
+			uint8_t enc = cie_ok ? cie_fde_encoding(cie + 8, cie + 4 + cielen, ptr_size)
+					     : PE_OMIT;
+			if (enc != PE_OMIT) {
 				struct cursor fc = { c.p, next, false };
 				uint64_t here = vaddr + (uint64_t)(c.p - base);
 				uint64_t start = get_encoded(&fc, enc, here, ptr_size);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/functions.h"
+#include "common/tempdir.h"
 #include "common/xalloc.h"
 #include "common/sort.h"
 
@@ -110,7 +111,7 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 	csh h = alt ? c->fast_alt : c->fast;
 	cs_insn *ci = cs_malloc(h);
 
-	while (size) {
+	while (size && !ac_interrupted()) {
 		uint64_t target;
 		bool is_call;
 		enum insn_site k;
@@ -482,7 +483,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
 	}
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
-	for (size_t i = 0; i < c.ncands; i++) {
+	for (size_t i = 0; i < c.ncands && !ac_interrupted(); i++) {
 		if (c.cands[i].kind == SITE_NONE)
 			vsyscall_candidate(&c, &c.cands[i]);
 		else
