@@ -44,6 +44,14 @@ struct arch {
 
 const struct arch *arch_for_elf(unsigned e_machine, int elfclass);
 
+/* What every backend's lift starts with: address and size, no modelled
+ * effect yet, and every register capstone says the instruction writes,
+ * mapped through `canon` (capstone register -> canonical or REG_NONE). */
+void lift_begin(csh h, const cs_insn *ci, int (*canon)(unsigned), struct insn *out);
+/* After the flow is known: a call may change every caller-saved register.
+ * Returns true for calls (nothing more to model). */
+bool lift_call(const struct arch *a, struct insn *out);
+
 extern const struct arch arch_x86_64, arch_i386, arch_aarch64, arch_arm;
 
 #endif

@@ -143,24 +143,10 @@ static void lift_effect(const cs_insn *ci, const struct elf_file *ef, bool thumb
 static void lift(csh h, const cs_insn *ci, const struct elf_file *ef, bool thumb,
 		 struct insn *out)
 {
-	cs_regs rd, wr;
-	uint8_t nrd = 0, nwr = 0;
-
-	memset(out, 0, sizeof(*out));
-	out->addr = ci->address;
-	out->size = (uint8_t)ci->size;
-	out->def_reg = REG_NONE;
-	out->src_reg = REG_NONE;
+	lift_begin(h, ci, canon, out);
 	lift_flow(ci, out);
-	if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
-		for (int i = 0; i < nwr; i++)
-			if (canon(wr[i]) != REG_NONE)
-				out->written |= 1ull << canon(wr[i]);
-	if (out->flow == FLOW_CALL) {
-		out->written |= arch_arm.caller_saved;
-		out->why = WHY_CALL;
+	if (lift_call(&arch_arm, out))
 		return;
-	}
 	lift_effect(ci, ef, thumb, out);
 	if (ci->id == ARM_INS_SVC) {
 		out->site = SITE_SVC;

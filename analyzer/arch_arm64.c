@@ -121,26 +121,12 @@ static void lift_effect(const cs_insn *ci, struct insn *out)
 static void lift(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt,
 		 struct insn *out)
 {
-	cs_regs rd, wr;
-	uint8_t nrd = 0, nwr = 0;
-
 	(void)ef;
 	(void)alt;
-	memset(out, 0, sizeof(*out));
-	out->addr = ci->address;
-	out->size = (uint8_t)ci->size;
-	out->def_reg = REG_NONE;
-	out->src_reg = REG_NONE;
+	lift_begin(h, ci, canon, out);
 	lift_flow(ci, out);
-	if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
-		for (int i = 0; i < nwr; i++)
-			if (canon(wr[i]) != REG_NONE)
-				out->written |= 1ull << canon(wr[i]);
-	if (out->flow == FLOW_CALL) {
-		out->written |= arch_aarch64.caller_saved;
-		out->why = WHY_CALL;
+	if (lift_call(&arch_aarch64, out))
 		return;
-	}
 	lift_effect(ci, out);
 	if (ci->id == ARM64_INS_SVC) {
 		out->site = SITE_SVC;

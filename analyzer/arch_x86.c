@@ -200,28 +200,13 @@ static void lift_refs(const cs_insn *ci, struct insn *out)
 	}
 }
 
-static void lift_x86(csh h, const cs_insn *ci, struct insn *out, uint64_t caller_saved)
+static void lift_x86(csh h, const cs_insn *ci, const struct arch *a, struct insn *out)
 {
-	cs_regs rd, wr;
-	uint8_t nrd = 0, nwr = 0;
-
 	init_tables();
-	memset(out, 0, sizeof(*out));
-	out->addr = ci->address;
-	out->size = (uint8_t)ci->size;
-	out->def_reg = REG_NONE;
-	out->src_reg = REG_NONE;
+	lift_begin(h, ci, canon, out);
 	lift_flow(h, ci, out);
-	if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) == CS_ERR_OK)
-		for (int i = 0; i < nwr; i++)
-			if (canon(wr[i]) != REG_NONE)
-				out->written |= 1ull << canon(wr[i]);
-	if (out->flow == FLOW_CALL) {
-		out->written |= caller_saved;
-		out->why = WHY_CALL;
-	} else {
+	if (!lift_call(a, out))
 		lift_effect(ci, out);
-	}
 	lift_refs(ci, out);
 }
 
@@ -244,7 +229,7 @@ static void lift64(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt
 {
 	(void)ef;
 	(void)alt;
-	lift_x86(h, ci, out, arch_x86_64.caller_saved);
+	lift_x86(h, ci, &arch_x86_64, out);
 	out->site = (uint8_t)arch_x86_64.site_of(ci);
 	lift_site(out);
 }
@@ -254,7 +239,7 @@ static void lift32(csh h, const cs_insn *ci, const struct elf_file *ef, bool alt
 {
 	(void)ef;
 	(void)alt;
-	lift_x86(h, ci, out, arch_i386.caller_saved);
+	lift_x86(h, ci, &arch_i386, out);
 	out->site = (uint8_t)arch_i386.site_of(ci);
 	lift_site(out);
 }
