@@ -36,6 +36,11 @@ struct arch {
 	/* Direct call/jump target from the raw bytes, without detail; `alt`
 	 * as for lift. */
 	bool (*direct_target)(const cs_insn *ci, bool alt, uint64_t *target, bool *is_call);
+	/* A call/jump through a register or memory (no detail needed). */
+	bool (*indirect_branch)(const cs_insn *ci);
+	/* An address computed into a register from the instruction alone
+	 * (x86 `lea r, [rip+d]`): a function whose address is taken. */
+	bool (*address_ref)(const cs_insn *ci, uint64_t *target);
 	const char *(*reg_name)(int reg);
 	/* For a site, the syscall number when it is in the instruction itself
 	 * (arm OABI svc #0x900000+nr); -1 otherwise. */

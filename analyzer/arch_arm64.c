@@ -155,6 +155,19 @@ static bool direct_target(const cs_insn *ci, bool alt, uint64_t *target, bool *i
 	return true;
 }
 
+static bool indirect_branch(const cs_insn *ci)
+{
+	return ci->id == ARM64_INS_BLR || ci->id == ARM64_INS_BR;
+}
+
+/* adrp+add pairs need data flow; function pointers come from relocations. */
+static bool no_address_ref(const cs_insn *ci, uint64_t *target)
+{
+	(void)ci;
+	(void)target;
+	return false;
+}
+
 static long no_inline(const struct insn *site)
 {
 	(void)site;
@@ -167,5 +180,6 @@ const struct arch arch_aarch64 = {
 	.arg_regs = { 0, 1, 2, 3, 4, 5 }, .nargs = 6,
 	.caller_saved = ((1ull << (X18 + 1)) - 1) | (1ull << X30),
 	.lift = lift, .site_of = site_of, .direct_target = direct_target,
+	.indirect_branch = indirect_branch, .address_ref = no_address_ref,
 	.reg_name = reg_name, .inline_number = no_inline,
 };

@@ -277,6 +277,38 @@ static bool direct_target(const cs_insn *ci, bool alt, uint64_t *target, bool *i
 	return false;
 }
 
+static bool indirect_branch(const cs_insn *ci)
+{
+	size_t i = 0;
+
+	if (ci->id != X86_INS_CALL && ci->id != X86_INS_JMP)
+		return false;
+	while (i < ci->size && (ci->bytes[i] == 0x3e || ci->bytes[i] == 0x2e || ci->bytes[i] == 0x64 ||
+				ci->bytes[i] == 0x65 || ci->bytes[i] == 0xf2 || (ci->bytes[i] & 0xf0) == 0x40))
+		i++; /* notrack/segment/bnd/REX prefixes */
+	return i < ci->size && ci->bytes[i] == 0xff;
+}
+
+/* lea r64, [rip+disp32] = REX.W 8d modrm(00 reg 101) disp32 */
+static bool address_ref(const cs_insn *ci, uint64_t *target)
+{
+	const uint8_t *b = ci->bytes;
+	int32_t d;
+
+	if (ci->size != 7 || (b[0] & 0xf8) != 0x48 || b[1] != 0x8d || (b[2] & 0xc7) != 0x05)
+		return false;
+	memcpy(&d, b + 3, 4);
+	*target = ci->address + 7 + (uint64_t)(int64_t)d;
+	return true;
+}
+
+static bool no_address_ref(const cs_insn *ci, uint64_t *target)
+{
+	(void)ci;
+	(void)target;
+	return false;
+}
+
 static long no_inline(const struct insn *site)
 {
 	(void)site;
@@ -291,6 +323,7 @@ const struct arch arch_x86_64 = {
 	.caller_saved = BIT(RAX) | BIT(RCX) | BIT(RDX) | BIT(RSI) | BIT(RDI) | BIT(R8) | BIT(R9) |
 			BIT(R10) | BIT(R11),
 	.lift = lift64, .site_of = site_of, .direct_target = direct_target,
+	.indirect_branch = indirect_branch, .address_ref = address_ref,
 	.reg_name = reg_name64, .inline_number = no_inline,
 };
 
@@ -299,5 +332,6 @@ const struct arch arch_i386 = {
 	.insn_align = 1, .number_reg = RAX, .nargs = 0, /* cdecl: arguments on the stack */
 	.caller_saved = BIT(RAX) | BIT(RCX) | BIT(RDX),
 	.lift = lift32, .site_of = site_of, .direct_target = direct_target,
+	.indirect_branch = indirect_branch, .address_ref = no_address_ref,
 	.reg_name = reg_name32, .inline_number = no_inline,
 };

@@ -12,10 +12,6 @@
 #define VSYSCALL_BASE 0xffffffffff600000ull
 #define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
 
-struct edge {
-	uint64_t from, target;
-};
-
 struct candidate {
 	uint64_t addr;
 	enum insn_site kind; /* SITE_NONE: a vsyscall candidate */
@@ -48,8 +44,7 @@ struct ctx {
 	struct function_index funcs;
 	struct candidate *cands;
 	size_t ncands, capcands;
-	struct edge *edges;
-	size_t nedges, capedges;
+	size_t capedges, capind, caprefs;
 	struct lifted lf;
 	struct site_report *out;
 	size_t capsites, capw, capv;
@@ -132,13 +127,22 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		if (k != SITE_NONE)
 			add_candidate(c, ci->address, k);
 		if (c->a->direct_target(ci, alt, &target, &is_call)) {
-			xgrow((void **)&c->edges, &c->capedges, c->nedges, sizeof(*c->edges));
-			c->edges[c->nedges++] = (struct edge){ ci->address, target };
+			struct site_report *o = c->out;
+			xgrow((void **)&o->edges, &c->capedges, o->nedges, sizeof(*o->edges));
+			o->edges[o->nedges++] = (struct code_edge){ ci->address, target, is_call };
 			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
 				add_candidate(c, ci->address, SITE_NONE);
-		} else if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size)) {
-			add_candidate(c, ci->address, SITE_NONE);
+		} else if (c->a->indirect_branch(ci)) {
+			xgrow((void **)&c->out->indirect, &c->capind, c->out->nindirect, sizeof(uint64_t));
+			c->out->indirect[c->out->nindirect++] = ci->address;
+		} else if (c->a->address_ref(ci, &target)) {
+			struct site_report *o = c->out;
+			xgrow((void **)&o->refs, &c->caprefs, o->nrefs, sizeof(*o->refs));
+			o->refs[o->nrefs++] = (struct code_edge){ ci->address, target, false };
 		}
+		if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size) &&
+		    !(c->a->direct_target(ci, alt, &target, &is_call) && in_vsyscall_page(target)))
+			add_candidate(c, ci->address, SITE_NONE);
 	}
 	cs_free(ci, 1);
 }
@@ -374,17 +378,17 @@ static void resolve_wrappers(struct ctx *c)
 		for (size_t j = 0; j < i && !seen; j++) /* one wrapper, several sites */
 			seen = c->out->sites[j].func_start == wrapper &&
 			       c->out->sites[j].res.reason == UNRES_ARGUMENT;
-		for (size_t e = 0; !seen && e < c->nedges; e++) {
+		for (size_t e = 0; !seen && e < c->out->nedges; e++) {
 			struct func_range fr;
 			struct wrapper_call *w;
 			long at;
-			if (c->edges[e].target != wrapper)
+			if (c->out->edges[e].target != wrapper)
 				continue;
-			at = lift_around(c, c->edges[e].from, &fr);
+			at = lift_around(c, c->out->edges[e].from, &fr);
 			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
 			w = &c->out->wcalls[c->out->nwcalls++];
 			memset(w, 0, sizeof(*w));
-			w->addr = c->edges[e].from;
+			w->addr = c->out->edges[e].from;
 			w->wrapper = wrapper;
 			w->wrapper_name = s->function;
 			w->caller = symbol_name(c, w->addr);
@@ -495,7 +499,6 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		free(c.starts.bits[i]);
 	free(c.starts.bits);
 	free(c.cands);
-	free(c.edges);
 	free(c.lf.insns);
 	flow_graph_free(&c.lf.fg);
 	function_index_free(&c.funcs);
@@ -546,6 +549,9 @@ size_t site_report_distinct(const struct site_report *r)
 
 void site_report_free(struct site_report *r)
 {
+	free(r->edges);
+	free(r->indirect);
+	free(r->refs);
 	free(r->sites);
 	free(r->wcalls);
 	free(r->vsyscalls);

@@ -47,8 +47,21 @@ struct vsyscall_use {
 	const char *function;
 };
 
+/* A direct transfer (call or jump) or an address load found by the sweep. */
+struct code_edge {
+	uint64_t from, target;
+	bool call;
+};
+
 struct site_report {
 	const struct arch *arch;
+	/* Raw material of the call graph (analyzer/reach.c). */
+	struct code_edge *edges;  /* direct calls/jumps, in sweep order */
+	size_t nedges;
+	uint64_t *indirect;       /* addresses of indirect calls/jumps */
+	size_t nindirect;
+	struct code_edge *refs;   /* x86: lea of an address (function pointers) */
+	size_t nrefs;
 	struct syscall_site *sites;
 	size_t nsites;
 	struct wrapper_call *wcalls;

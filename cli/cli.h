@@ -26,6 +26,7 @@ struct cli_options {
 	enum output_format output;
 	const char *file;
 	bool list_files; /* inspect --files */
+	bool reach;      /* scan --reach */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
 	int npaths;
 	struct image_options image_opts;

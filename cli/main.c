@@ -19,7 +19,7 @@
 enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
-	OPT_MAX_FILE, OPT_VERSION,
+	OPT_MAX_FILE, OPT_VERSION, OPT_REACH,
 };
 
 static const struct option long_opts[] = {
@@ -27,6 +27,7 @@ static const struct option long_opts[] = {
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "files", no_argument, NULL, OPT_FILES },
+	{ "reach", no_argument, NULL, OPT_REACH },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -60,6 +61,8 @@ static const char usage_text[] =
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform\n"
 	"                            index (default: the host's)\n"
 	"      --files               inspect: list every entry, not only ELF files\n"
+	"      --reach               scan: what each program reaches through its\n"
+	"                            libraries, with one shortest chain per item\n"
 	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
 	"                            refusing the image\n"
 	"      --tmpdir DIR          parent of the private temporary directory\n"
@@ -155,6 +158,7 @@ static int handle_option(int c, struct cli_options *o)
 		o->image_opts.platform_explicit = true;
 		return -1;
 	case OPT_FILES: o->list_files = true; return -1;
+	case OPT_REACH: o->reach = true; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
 	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
 	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyzer/loader.h"
+#include "analyzer/reach.h"
 #include "analyzer/scan.h"
 #include "cli/cli.h"
 #include "common/xalloc.h"
@@ -194,6 +195,47 @@ static json_t *json_loader(const struct load_closure *lc)
 	return json_pack("{s:o, s:o}", "needed", needed, "unresolved", missing);
 }
 
+static json_t *json_chain(const struct reach_chain *c)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(a, json_string(c->steps[i]));
+	return a;
+}
+
+static json_t *json_reach(const struct reach_result *r)
+{
+	json_t *sys = json_array(), *vs = json_array(), *vd = json_array();
+	json_t *unbound = json_array();
+
+	for (size_t i = 0; i < r->nsyscalls; i++) {
+		const struct reached_syscall *s = &r->syscalls[i];
+		const struct syscall_entry *e = syscall_by_nr(s->table, s->nr);
+		json_array_append_new(sys, json_pack("{s:I, s:o, s:s, s:b, s:o}", "nr", (json_int_t)s->nr,
+						     "name", jstr_or_null(e ? e->name : NULL), "abi",
+						     syscall_arch_name(s->table), "startup", s->startup,
+						     "chain", json_chain(&s->chain)));
+	}
+	for (size_t i = 0; i < r->nvsyscalls; i++) {
+		const struct reached_vsyscall *v = &r->vsyscalls[i];
+		json_array_append_new(vs, json_pack("{s:o, s:o, s:s, s:b, s:o}", "target", jhex(v->target),
+						    "entry", jstr_or_null(vsyscall_entry_name(v->target)),
+						    "access", v->access == VSYSCALL_EXEC ? "execute" : "read",
+						    "fallback", v->fallback, "chain", json_chain(&v->chain)));
+	}
+	for (size_t i = 0; i < r->nvdso; i++)
+		json_array_append_new(vd, json_pack("{s:s, s:o}", "name", r->vdso[i].name, "chain",
+						    json_chain(&r->vdso[i].chain)));
+	for (size_t i = 0; i < r->nunbound; i++)
+		json_array_append_new(unbound, json_string(r->unbound[i]));
+	return json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:o}}", "syscalls", sys,
+			 "vsyscall", vs, "vdso_symbols", vd, "stats", "objects",
+			 (json_int_t)r->objects, "functions_reached", (json_int_t)r->functions,
+			 "unresolved_sites", (json_int_t)r->unresolved_sites, "indirect_calls",
+			 (json_int_t)r->indirect_calls, "unbound_imports", unbound);
+}
+
 static json_t *json_file(const struct image_node *n, const struct elf_scan *s,
 			 const struct load_closure *lc)
 {
@@ -256,6 +298,25 @@ static void table_sites(FILE *out, const struct elf_scan *s)
 			fprintf(out, " [unresolved: %s%s%s]", unresolved_reason_name(st->res.reason),
 				st->res.reason == UNRES_ARGUMENT ? " " : "",
 				st->res.reason == UNRES_ARGUMENT ? a->reg_name(st->res.arg_reg) : "");
+		fputc('\n', out);
+	}
+}
+
+static void table_reach(FILE *out, const struct reach_result *r)
+{
+	size_t startup = 0;
+
+	for (size_t i = 0; i < r->nsyscalls; i++)
+		startup += r->syscalls[i].startup;
+	fprintf(out, "    reaches %zu syscalls (%zu at start-up) through %zu objects, "
+		     "%zu functions; %zu vsyscall uses, %zu vDSO symbols\n",
+		r->nsyscalls, startup, r->objects, r->functions, r->nvsyscalls, r->nvdso);
+	for (size_t i = 0; i < r->nvsyscalls; i++) {
+		const struct reached_vsyscall *v = &r->vsyscalls[i];
+		fprintf(out, "    vsyscall %s (%s%s):", vsyscall_entry_name(v->target) ?: "page",
+			v->access == VSYSCALL_EXEC ? "execute" : "read", v->fallback ? ", fallback" : "");
+		for (size_t k = 0; k < v->chain.n; k++)
+			fprintf(out, "%s%s", k ? " -> " : " ", v->chain.steps[k]);
 		fputc('\n', out);
 	}
 }
@@ -323,6 +384,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	json_t *files = json_array();
 	size_t errors = 0;
 	struct loader ld;
+	struct reach_ctx rc;
 
 	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
@@ -338,22 +400,33 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 		fprintf(out, "%-51s %-10s %-8s %-6s %9s\n", "PATH", "TYPE", "MACHINE", "LIBC",
 			"SITES");
 	loader_init(&ld, img);
+	reach_init(&rc, img, &ld);
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
 		struct elf_scan s;
 		struct load_closure lc;
+		struct reach_result rr = { 0 };
 		scan_node(img, nodes[i], &s);
 		loader_closure(&ld, nodes[i], &lc);
+		if (o->reach && s.file.elf)
+			reach_program(&rc, nodes[i], &rr);
 		errors += s.error[0] != 0;
 		if (o->output == OUTPUT_JSON) {
-			json_array_append_new(files, json_file(nodes[i], &s, &lc));
+			json_t *f = json_file(nodes[i], &s, &lc);
+			if (o->reach && s.file.elf)
+				json_object_set_new(f, "reach", json_reach(&rr));
+			json_array_append_new(files, f);
 		} else {
 			table_file(out, nodes[i], &s, &lc);
+			if (o->reach && s.file.elf)
+				table_reach(out, &rr);
 			if (o->npaths > 0)
 				table_sites(out, &s);
 		}
+		reach_result_free(&rr);
 		load_closure_free(&lc);
 		elf_scan_free(&s);
 	}
+	reach_free(&rc);
 	loader_free(&ld);
 	if (o->output == OUTPUT_JSON) {
 		json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:o, s:{s:I, s:I}}", "schema",

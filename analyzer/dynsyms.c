@@ -1,0 +1,295 @@
+/* analyzer/dynsyms.c — see dynsyms.h. */
+#include "analyzer/dynsyms.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/sort.h"
+#include "common/xalloc.h"
+
+#define MAX_DYNSYMS (1u << 20)
+
+/* Version index -> name, from .gnu.version_d and .gnu.version_r. */
+struct version_names {
+	const char **names;
+	size_t n;
+};
+
+static void set_version(struct version_names *v, size_t idx, const char *name)
+{
+	if (idx >= 0x8000 || !name)
+		return;
+	if (idx >= v->n) {
+		v->names = xrealloc(v->names, (idx + 1) * sizeof(*v->names));
+		memset(v->names + v->n, 0, (idx + 1 - v->n) * sizeof(*v->names));
+		v->n = idx + 1;
+	}
+	v->names[idx] = name;
+}
+
+static void read_version_names(const struct elf_file *ef, struct version_names *v)
+{
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		size_t off = 0;
+		if (!gelf_getshdr(scn, &sh) || !(d = elf_getdata(scn, NULL)))
+			continue;
+		if (sh.sh_type == SHT_GNU_verdef) {
+			GElf_Verdef vd;
+			for (size_t i = 0; i < sh.sh_info && i < 4096 && gelf_getverdef(d, (int)off, &vd); i++) {
+				GElf_Verdaux va;
+				if (gelf_getverdaux(d, (int)(off + vd.vd_aux), &va))
+					set_version(v, vd.vd_ndx, elf_strptr(ef->elf, sh.sh_link, va.vda_name));
+				if (!vd.vd_next)
+					break;
+				off += vd.vd_next;
+			}
+		} else if (sh.sh_type == SHT_GNU_verneed) {
+			GElf_Verneed vn;
+			size_t visited = 0;
+			for (size_t i = 0; i < sh.sh_info && i < 4096 && gelf_getverneed(d, (int)off, &vn); i++) {
+				size_t aoff = off + vn.vn_aux;
+				GElf_Vernaux va;
+				for (int j = 0; j < vn.vn_cnt && ++visited < 4096 &&
+						gelf_getvernaux(d, (int)aoff, &va); j++) {
+					set_version(v, va.vna_other, elf_strptr(ef->elf, sh.sh_link, va.vna_name));
+					if (!va.vna_next)
+						break;
+					aoff += va.vna_next;
+				}
+				if (!vn.vn_next)
+					break;
+				off += vn.vn_next;
+			}
+		}
+	}
+}
+
+static Elf_Scn *find_type(const struct elf_file *ef, Elf64_Word type, GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn)))
+		if (gelf_getshdr(scn, sh) && sh->sh_type == type)
+			return scn;
+	return NULL;
+}
+
+static void read_symbols(const struct elf_file *ef, const struct version_names *vn,
+			 struct dynsyms *out, size_t **dynsym_to_import)
+{
+	GElf_Shdr sh, vsh;
+	Elf_Scn *scn = find_type(ef, SHT_DYNSYM, &sh);
+	Elf_Scn *vscn = find_type(ef, SHT_GNU_versym, &vsh);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	Elf_Data *vd = vscn ? elf_getdata(vscn, NULL) : NULL;
+	size_t n = d && sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0, ecap = 0, icap = 0;
+
+	if (n > MAX_DYNSYMS)
+		n = MAX_DYNSYMS;
+	*dynsym_to_import = xcalloc(n + 1, sizeof(size_t));
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym s;
+		GElf_Versym ver = 0;
+		struct dyn_symbol ds = { 0 };
+		int type;
+		if (!gelf_getsym(d, (int)i, &s))
+			continue;
+		type = GELF_ST_TYPE(s.st_info);
+		if (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_NOTYPE)
+			continue;
+		ds.name = elf_strptr(ef->elf, sh.sh_link, s.st_name);
+		if (!ds.name || !*ds.name)
+			continue;
+		if (vd && gelf_getversym(vd, (int)i, &ver) && (ver & 0x7fff) > 1 &&
+		    (size_t)(ver & 0x7fff) < vn->n)
+			ds.version = vn->names[ver & 0x7fff];
+		ds.hidden_version = (ver & 0x8000) != 0;
+		ds.value = s.st_value;
+		ds.ifunc = type == STT_GNU_IFUNC;
+		if (s.st_shndx == SHN_UNDEF) {
+			xgrow((void **)&out->imports, &icap, out->nimports, sizeof(ds));
+			(*dynsym_to_import)[i] = out->nimports + 1;
+			out->imports[out->nimports++] = ds;
+		} else if (type != STT_NOTYPE) {
+			if (ef->ehdr.e_machine == EM_ARM)
+				ds.value &= ~1ull;
+			xgrow((void **)&out->exports, &ecap, out->nexports, sizeof(ds));
+			out->exports[out->nexports++] = ds;
+		}
+	}
+}
+
+/* GNU ld's PLT layouts: header size and entry size per machine. */
+static bool plt_layout(unsigned machine, bool sec, uint64_t *header, uint64_t *entry)
+{
+	switch (machine) {
+	case EM_X86_64: *header = sec ? 0 : 16; *entry = 16; return true;
+	case EM_386: *header = sec ? 0 : 16; *entry = 16; return true;
+	case EM_AARCH64: *header = 32; *entry = 16; return true;
+	case EM_ARM: *header = 20; *entry = 12; return true;
+	default: return false;
+	}
+}
+
+static int stub_cmp(const void *a, const void *b)
+{
+	const struct plt_stub *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void read_plt(const struct elf_file *ef, const size_t *dynsym_to_import, struct dynsyms *out)
+{
+	GElf_Shdr rsh, psh;
+	Elf_Scn *rscn = NULL;
+	bool sec = elf_file_section(ef, ".plt.sec", &psh);
+	uint64_t header, entry;
+	size_t cap = 0;
+
+	if ((!sec && !elf_file_section(ef, ".plt", &psh)) ||
+	    !plt_layout(ef->ehdr.e_machine, sec, &header, &entry))
+		return;
+	if (!elf_file_section(ef, ".rela.plt", &rsh) && !elf_file_section(ef, ".rel.plt", &rsh))
+		return;
+	while ((rscn = elf_nextscn(ef->elf, rscn))) { /* the Elf_Scn of that header */
+		GElf_Shdr sh;
+		if (gelf_getshdr(rscn, &sh) && sh.sh_offset == rsh.sh_offset && sh.sh_type == rsh.sh_type)
+			break;
+	}
+	Elf_Data *d = rscn ? elf_getdata(rscn, NULL) : NULL;
+	size_t n = d && rsh.sh_entsize ? rsh.sh_size / rsh.sh_entsize : 0;
+	for (size_t i = 0; i < n && i < MAX_DYNSYMS; i++) {
+		size_t sym;
+		if (rsh.sh_type == SHT_RELA) {
+			GElf_Rela r;
+			if (!gelf_getrela(d, (int)i, &r))
+				continue;
+			sym = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? GELF_R_SYM(r.r_info)
+									  : ELF32_R_SYM(r.r_info);
+		} else {
+			GElf_Rel r;
+			if (!gelf_getrel(d, (int)i, &r))
+				continue;
+			sym = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? GELF_R_SYM(r.r_info)
+									  : ELF32_R_SYM(r.r_info);
+		}
+		if (sym >= MAX_DYNSYMS || !dynsym_to_import[sym])
+			continue;
+		xgrow((void **)&out->plt, &cap, out->nplt, sizeof(*out->plt));
+		out->plt[out->nplt++] = (struct plt_stub){ psh.sh_addr + header + entry * i, entry,
+							   dynsym_to_import[sym] - 1 };
+	}
+	sort_array(out->plt, out->nplt, sizeof(*out->plt), stub_cmp);
+}
+
+/* R_*_RELATIVE addends: addresses the loader stores into data, i.e. the
+ * function pointers of tables like stdio's _IO_file_jumps. */
+static void read_data_refs(const struct elf_file *ef, struct dynsyms *out)
+{
+	unsigned rel;
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+
+	switch (ef->ehdr.e_machine) {
+	case EM_X86_64: rel = R_X86_64_RELATIVE; break;
+	case EM_AARCH64: rel = R_AARCH64_RELATIVE; break;
+	case EM_386: rel = R_386_RELATIVE; break;
+	case EM_ARM: rel = R_ARM_RELATIVE; break;
+	default: return;
+	}
+	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
+		    !(d = elf_getdata(scn, NULL)) || !sh.sh_entsize)
+			continue;
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+			uint64_t target = 0;
+			unsigned type;
+			if (sh.sh_type == SHT_RELA) {
+				GElf_Rela r;
+				if (!gelf_getrela(d, (int)i, &r))
+					continue;
+				type = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? GELF_R_TYPE(r.r_info)
+										  : ELF32_R_TYPE(r.r_info);
+				target = (uint64_t)r.r_addend;
+			} else {
+				GElf_Rel r;
+				const uint8_t *p;
+				uint32_t w;
+				if (!gelf_getrel(d, (int)i, &r))
+					continue;
+				type = ELF32_R_TYPE(r.r_info);
+				p = elf_file_at(ef, r.r_offset, 4); /* REL: addend in place */
+				if (!p)
+					continue;
+				memcpy(&w, p, 4);
+				target = w;
+			}
+			if (type != rel)
+				continue;
+			xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
+			out->data_refs[out->ndata_refs++] = target;
+		}
+	}
+}
+
+void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
+{
+	struct version_names vn = { 0 };
+	size_t *map = NULL;
+
+	memset(out, 0, sizeof(*out));
+	read_version_names(ef, &vn);
+	read_symbols(ef, &vn, out, &map);
+	read_plt(ef, map, out);
+	read_data_refs(ef, out);
+	free(map);
+	free(vn.names);
+}
+
+void dynsyms_free(struct dynsyms *d)
+{
+	free(d->exports);
+	free(d->imports);
+	free(d->plt);
+	free(d->data_refs);
+	memset(d, 0, sizeof(*d));
+}
+
+long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr)
+{
+	size_t lo = 0, hi = d->nplt;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->plt[mid].addr + d->plt[mid].size <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nplt && addr >= d->plt[lo].addr ? (long)d->plt[lo].import : -1;
+}
+
+const struct dyn_symbol *dynsyms_export(const struct dynsyms *d, const char *name,
+					const char *version)
+{
+	const struct dyn_symbol *fallback = NULL;
+
+	for (size_t i = 0; i < d->nexports; i++) {
+		const struct dyn_symbol *s = &d->exports[i];
+		if (strcmp(s->name, name))
+			continue;
+		if (version && s->version && !strcmp(s->version, version))
+			return s;
+		/* Unversioned requests bind to the default (@@) version. */
+		if (!s->hidden_version && (!fallback || !version))
+			fallback = s;
+	}
+	return fallback;
+}

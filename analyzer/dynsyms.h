@@ -1,0 +1,51 @@
+/* analyzer/dynsyms.h — an object's dynamic linking interface.
+ *
+ * Owns reading, with libelf, what binds objects together at run time:
+ * defined dynamic symbols (exports, with their GLIBC_x.y version and IFUNC
+ * flag), undefined ones (imports, with the version they need), which PLT
+ * stub calls which import (GNU ld's layout: stub i serves .rela.plt[i]),
+ * and which addresses are stored in data by relocations (function-pointer
+ * tables: the candidate targets of indirect calls).
+ * Ownership: strings point into the elf_file; dynsyms_free() frees arrays.
+ */
+#ifndef ABICHECK_ANALYZER_DYNSYMS_H
+#define ABICHECK_ANALYZER_DYNSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/elf_file.h"
+
+struct dyn_symbol {
+	const char *name;
+	const char *version; /* NULL when unversioned */
+	uint64_t value;      /* exports: address */
+	bool ifunc;
+	bool hidden_version; /* exports: not the default version (sym@VER, not @@) */
+};
+
+struct plt_stub {
+	uint64_t addr, size;
+	size_t import; /* index into imports */
+};
+
+struct dynsyms {
+	struct dyn_symbol *exports, *imports;
+	size_t nexports, nimports;
+	struct plt_stub *plt; /* sorted by addr */
+	size_t nplt;
+	uint64_t *data_refs;  /* addresses stored by RELATIVE relocations */
+	size_t ndata_refs;
+};
+
+void dynsyms_read(const struct elf_file *ef, struct dynsyms *out);
+void dynsyms_free(struct dynsyms *d);
+
+/* The import a call to `addr` goes through (inside a PLT stub), or -1. */
+long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr);
+/* The export called `name` matching `version` (NULL = the default one). */
+const struct dyn_symbol *dynsyms_export(const struct dynsyms *d, const char *name,
+					const char *version);
+
+#endif

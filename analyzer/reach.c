@@ -1,0 +1,620 @@
+/* analyzer/reach.c — see reach.h. */
+#include "analyzer/reach.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analyzer/arch.h"
+#include "analyzer/dynsyms.h"
+#include "analyzer/elf_facts.h"
+#include "analyzer/functions.h"
+#include "common/sort.h"
+#include "common/xalloc.h"
+
+enum adj_kind { ADJ_LOCAL, ADJ_IMPORT };
+
+struct adj {
+	uint32_t from;
+	uint8_t kind;
+	uint32_t target; /* function index, or import index */
+};
+
+struct reach_object {
+	const struct image_node *node;
+	char label[128];
+	bool ok;
+	struct elf_file ef;
+	struct elf_facts facts;
+	struct site_report sites;
+	struct function_index funcs;
+	struct dynsyms dyn;
+	struct adj *adj;        /* sorted by from */
+	size_t nadj;
+	size_t *adj_start;      /* nfn + 1 */
+	bool *has_indirect;
+	uint32_t *taken;        /* functions whose address is stored or loaded */
+	size_t ntaken;
+	long *site_fn, *wcall_fn, *vs_fn;
+};
+
+/* ---- building one object's graph ---- */
+
+static long fn_of(const struct reach_object *o, uint64_t addr)
+{
+	struct func_range fr;
+	size_t lo = 0, hi = o->funcs.n;
+
+	if (!function_index_find(&o->funcs, addr, &fr))
+		return -1;
+	while (lo < hi) { /* the first range with that start */
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->funcs.ranges[mid].start < fr.start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < o->funcs.n && o->funcs.ranges[lo].start == fr.start; lo++)
+		if (o->funcs.ranges[lo].end == fr.end)
+			return (long)lo;
+	return -1;
+}
+
+/* A function starting exactly at addr (a pointer's target). */
+static long fn_at(const struct reach_object *o, uint64_t addr)
+{
+	long f = fn_of(o, addr);
+
+	return f >= 0 && o->funcs.ranges[f].start == addr ? f : -1;
+}
+
+static int adj_cmp(const void *a, const void *b)
+{
+	const struct adj *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static void add_adj(struct reach_object *o, size_t *cap, uint32_t from, uint8_t kind,
+		    uint32_t target)
+{
+	xgrow((void **)&o->adj, cap, o->nadj, sizeof(*o->adj));
+	o->adj[o->nadj++] = (struct adj){ from, kind, target };
+}
+
+static void add_taken(struct reach_object *o, size_t *cap, long f)
+{
+	if (f < 0)
+		return;
+	xgrow((void **)&o->taken, cap, o->ntaken, sizeof(*o->taken));
+	o->taken[o->ntaken++] = (uint32_t)f;
+}
+
+static void build_graph(struct reach_object *o)
+{
+	size_t cap = 0, tcap = 0, nfn = o->funcs.n;
+	const struct site_report *s = &o->sites;
+
+	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
+	for (size_t i = 0; i < s->nedges; i++) {
+		long from = fn_of(o, s->edges[i].from), to, imp;
+		if (from < 0)
+			continue;
+		if ((imp = dynsyms_plt_import(&o->dyn, s->edges[i].target)) >= 0)
+			add_adj(o, &cap, (uint32_t)from, ADJ_IMPORT, (uint32_t)imp);
+		else if ((to = fn_of(o, s->edges[i].target)) >= 0 && to != from)
+			add_adj(o, &cap, (uint32_t)from, ADJ_LOCAL, (uint32_t)to);
+	}
+	/* Loading a function's address (IFUNC resolvers, callbacks) counts as
+	 * a possible call, and makes it a target of indirect calls. */
+	for (size_t i = 0; i < s->nrefs; i++) {
+		long from = fn_of(o, s->refs[i].from), to = fn_at(o, s->refs[i].target);
+		if (from >= 0 && to >= 0 && to != from)
+			add_adj(o, &cap, (uint32_t)from, ADJ_LOCAL, (uint32_t)to);
+		add_taken(o, &tcap, to);
+	}
+	for (size_t i = 0; i < o->dyn.ndata_refs; i++)
+		add_taken(o, &tcap, fn_at(o, o->dyn.data_refs[i]));
+	for (size_t i = 0; i < s->nindirect; i++) {
+		long f = fn_of(o, s->indirect[i]);
+		/* PLT stubs jump through the GOT: that is the import, not an
+		 * unknown target. */
+		if (f >= 0 && dynsyms_plt_import(&o->dyn, s->indirect[i]) < 0)
+			o->has_indirect[f] = true;
+	}
+	sort_array(o->adj, o->nadj, sizeof(*o->adj), adj_cmp);
+	o->adj_start = xcalloc(nfn + 2, sizeof(size_t));
+	for (size_t i = 0, f = 0; f <= nfn; f++) {
+		while (i < o->nadj && o->adj[i].from < f)
+			i++;
+		o->adj_start[f] = i;
+	}
+}
+
+static void map_sites(struct reach_object *o)
+{
+	const struct site_report *s = &o->sites;
+
+	o->site_fn = xcalloc(s->nsites + 1, sizeof(long));
+	o->wcall_fn = xcalloc(s->nwcalls + 1, sizeof(long));
+	o->vs_fn = xcalloc(s->nvsyscalls + 1, sizeof(long));
+	for (size_t i = 0; i < s->nsites; i++)
+		o->site_fn[i] = fn_of(o, s->sites[i].addr);
+	for (size_t i = 0; i < s->nwcalls; i++)
+		o->wcall_fn[i] = fn_of(o, s->wcalls[i].addr);
+	for (size_t i = 0; i < s->nvsyscalls; i++)
+		o->vs_fn[i] = fn_of(o, s->vsyscalls[i].addr);
+}
+
+static void set_label(struct reach_object *o)
+{
+	const char *base = strrchr(o->node->path, '/');
+
+	snprintf(o->label, sizeof(o->label), "%s",
+		 o->facts.soname ? o->facts.soname : base ? base + 1 : o->node->path);
+}
+
+static struct reach_object *load_object(struct reach_ctx *rc, const struct image_node *n)
+{
+	struct reach_object *o = xcalloc(1, sizeof(*o));
+	struct ac_error err;
+	const struct arch *a;
+	int fd;
+
+	o->node = n;
+	fd = image_open_file(rc->img, n, &err);
+	if (fd < 0 || elf_file_open(fd, &o->ef, &err) < 0) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(o->label, sizeof(o->label), "%s", n->name);
+		return o;
+	}
+	elf_facts_read(&o->ef, fd, &o->facts);
+	close(fd);
+	set_label(o);
+	a = arch_for_elf(o->ef.ehdr.e_machine, o->ef.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
+	if (!a || o->ef.ehdr.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    analyze_sites(&o->ef, a, &o->sites, &err) < 0)
+		return o;
+	function_index_build(&o->ef, &o->funcs);
+	dynsyms_read(&o->ef, &o->dyn);
+	build_graph(o);
+	map_sites(o);
+	o->ok = true;
+	return o;
+}
+
+static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n)
+{
+	for (size_t i = 0; i < rc->nobjs; i++)
+		if (rc->objs[i]->node == n)
+			return rc->objs[i];
+	xgrow((void **)&rc->objs, &rc->capobjs, rc->nobjs, sizeof(*rc->objs));
+	return rc->objs[rc->nobjs++] = load_object(rc, n);
+}
+
+static void free_object(struct reach_object *o)
+{
+	free(o->adj);
+	free(o->adj_start);
+	free(o->has_indirect);
+	free(o->taken);
+	free(o->site_fn);
+	free(o->wcall_fn);
+	free(o->vs_fn);
+	dynsyms_free(&o->dyn);
+	function_index_free(&o->funcs);
+	site_report_free(&o->sites);
+	elf_facts_free(&o->facts);
+	elf_file_close(&o->ef);
+	free(o);
+}
+
+void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld)
+{
+	memset(rc, 0, sizeof(*rc));
+	rc->img = img;
+	rc->loader = ld;
+}
+
+void reach_free(struct reach_ctx *rc)
+{
+	for (size_t i = 0; i < rc->nobjs; i++)
+		free_object(rc->objs[i]);
+	free(rc->objs);
+	memset(rc, 0, sizeof(*rc));
+}
+
+/* ---- one program's walk ---- */
+
+/* How a node was first reached: from which node, over which step. */
+enum via { VIA_ROOT, VIA_CALL, VIA_IMPORT, VIA_INDIRECT };
+
+struct walk {
+	struct reach_object **objs; /* the program, its closure, the interpreter */
+	size_t nobjs;
+	size_t *base;               /* first node id of each object */
+	size_t nodes;
+	long *parent;               /* node id, -1 = root */
+	uint8_t *via;
+	uint32_t *via_import;       /* with VIA_IMPORT: import index in the parent's object */
+	uint32_t *depth;            /* 0 = unreached */
+	bool *startup;
+	size_t *queue;
+	size_t head, tail;
+	const char *program;
+};
+
+static size_t obj_of_node(const struct walk *w, size_t node)
+{
+	size_t o = 0;
+
+	while (o + 1 < w->nobjs && w->base[o + 1] <= node)
+		o++;
+	return o;
+}
+
+static void visit(struct walk *w, size_t node, long parent, uint8_t via, uint32_t imp)
+{
+	if (w->depth[node])
+		return;
+	w->depth[node] = parent < 0 ? 1 : w->depth[parent] + 1;
+	w->parent[node] = parent;
+	w->via[node] = via;
+	w->via_import[node] = imp;
+	w->queue[w->tail++] = node;
+}
+
+/* The export an import binds to: first object in load order defining it. */
+static bool bind(const struct walk *w, const struct dyn_symbol *imp, size_t *obj, long *fn)
+{
+	for (size_t i = 0; i < w->nobjs; i++) {
+		const struct reach_object *o = w->objs[i];
+		const struct dyn_symbol *e;
+		if (!o->ok || !(e = dynsyms_export(&o->dyn, imp->name, imp->version)))
+			continue;
+		*obj = i;
+		*fn = fn_at(o, e->value);
+		if (*fn < 0)
+			*fn = fn_of(o, e->value);
+		return *fn >= 0;
+	}
+	return false;
+}
+
+static void expand(struct walk *w, size_t node, bool follow_indirect)
+{
+	size_t oi = obj_of_node(w, node);
+	const struct reach_object *o = w->objs[oi];
+	size_t f = node - w->base[oi];
+
+	for (size_t i = o->adj_start[f]; i < o->adj_start[f + 1]; i++) {
+		const struct adj *a = &o->adj[i];
+		if (a->kind == ADJ_LOCAL) {
+			visit(w, w->base[oi] + a->target, (long)node, VIA_CALL, 0);
+		} else {
+			size_t to;
+			long fn;
+			if (bind(w, &o->dyn.imports[a->target], &to, &fn))
+				visit(w, w->base[to] + (size_t)fn, (long)node, VIA_IMPORT, a->target);
+		}
+	}
+	if (follow_indirect && o->has_indirect[f])
+		for (size_t i = 0; i < o->ntaken; i++)
+			visit(w, w->base[oi] + o->taken[i], (long)node, VIA_INDIRECT, 0);
+}
+
+static void run(struct walk *w, bool follow_indirect)
+{
+	while (w->head < w->tail)
+		expand(w, w->queue[w->head++], follow_indirect);
+}
+
+static const char *fn_name(const struct reach_object *o, size_t f, char *buf, size_t len)
+{
+	uint64_t start = o->funcs.ranges[f].start;
+	const struct elf_symbol *s = elf_file_symbol_at(&o->ef, start);
+
+	if (s && s->value == start && *s->name)
+		snprintf(buf, len, "%s:%s", o->label, s->name);
+	else
+		snprintf(buf, len, "%s:fn@0x%llx", o->label, (unsigned long long)start);
+	return buf;
+}
+
+static void chain_add(struct reach_chain *c, const char *s)
+{
+	if (c->n < REACH_CHAIN_MAX)
+		c->steps[c->n++] = xstrdup(s);
+}
+
+/* Program, then each hop from the root to `node`, then `last`. */
+static void make_chain(const struct walk *w, size_t node, const char *last, struct reach_chain *c)
+{
+	size_t path[REACH_CHAIN_MAX];
+	size_t n = 0;
+	char buf[512];
+
+	memset(c, 0, sizeof(*c));
+	chain_add(c, w->program);
+	for (long cur = (long)node; cur >= 0 && n < REACH_CHAIN_MAX - 3; cur = w->parent[cur])
+		path[n++] = (size_t)cur;
+	while (n--) {
+		size_t nd = path[n], oi = obj_of_node(w, nd);
+		if (w->via[nd] == VIA_IMPORT) {
+			/* A root import is the program's own. */
+			const struct reach_object *po =
+				w->objs[w->parent[nd] < 0 ? 0 : obj_of_node(w, (size_t)w->parent[nd])];
+			const struct dyn_symbol *imp = &po->dyn.imports[w->via_import[nd]];
+			snprintf(buf, sizeof(buf), "import %s%s%s", imp->name, imp->version ? "@" : "",
+				 imp->version ? imp->version : "");
+			chain_add(c, buf);
+		} else if (w->via[nd] == VIA_INDIRECT) {
+			chain_add(c, "indirect call (address-taken function)");
+		}
+		chain_add(c, fn_name(w->objs[oi], nd - w->base[oi], buf, sizeof(buf)));
+	}
+	chain_add(c, last);
+}
+
+/* ---- start-up and full walks, and collecting what was reached ---- */
+
+static void root_export(struct walk *w, const char *name)
+{
+	struct dyn_symbol want = { .name = name };
+	size_t oi;
+	long fn;
+
+	if (bind(w, &want, &oi, &fn))
+		visit(w, w->base[oi] + (size_t)fn, -1, VIA_ROOT, 0);
+}
+
+/* Start-up: the interpreter (everything ld.so does happens before main
+ * or in dlopen), the program's entry point, and libc's start-up entries;
+ * indirect calls are not followed, so main and callbacks are not pulled in. */
+static void startup_roots(struct walk *w, long interp)
+{
+	const struct reach_object *prog = w->objs[0];
+	long entry = prog->ok ? fn_of(prog, prog->ef.ehdr.e_entry) : -1;
+
+	if (interp >= 0 && w->objs[interp]->ok)
+		for (size_t f = 0; f < w->objs[interp]->funcs.n; f++)
+			visit(w, w->base[interp] + f, -1, VIA_ROOT, 0);
+	if (entry >= 0)
+		visit(w, (size_t)entry, -1, VIA_ROOT, 0);
+	root_export(w, "__libc_start_main");
+	root_export(w, "__libc_early_init");
+}
+
+static void program_roots(struct walk *w)
+{
+	const struct reach_object *prog = w->objs[0];
+
+	for (size_t i = 0; prog->ok && i < prog->dyn.nimports; i++) {
+		size_t oi;
+		long fn;
+		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
+			visit(w, w->base[oi] + (size_t)fn, -1, VIA_IMPORT, (uint32_t)i);
+	}
+	for (size_t f = 0; prog->ok && f < prog->funcs.n; f++)
+		visit(w, f, -1, VIA_ROOT, 0);
+}
+
+static void reset(struct walk *w)
+{
+	memset(w->depth, 0, w->nodes * sizeof(*w->depth));
+	w->head = w->tail = 0;
+}
+
+static void chain_free(struct reach_chain *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->steps[i]);
+	c->n = 0;
+}
+
+static void add_syscall(struct reach_result *r, const struct walk *w, size_t node, long nr,
+			enum syscall_arch table, const char *last)
+{
+	struct reached_syscall *rs = NULL;
+
+	for (size_t i = 0; i < r->nsyscalls && !rs; i++)
+		if (r->syscalls[i].nr == nr && r->syscalls[i].table == table)
+			rs = &r->syscalls[i];
+	if (rs) {
+		rs->startup |= w->startup[node];
+		if (w->depth[node] >= rs->depth)
+			return;
+		chain_free(&rs->chain); /* a shorter chain to the same syscall */
+	} else {
+		r->syscalls = xrealloc(r->syscalls, (r->nsyscalls + 1) * sizeof(*r->syscalls));
+		rs = &r->syscalls[r->nsyscalls++];
+		memset(rs, 0, sizeof(*rs));
+		rs->nr = nr;
+		rs->table = table;
+		rs->startup = w->startup[node];
+	}
+	rs->depth = w->depth[node];
+	make_chain(w, node, last, &rs->chain);
+}
+
+static void collect_object(struct reach_result *r, const struct walk *w, size_t oi)
+{
+	const struct reach_object *o = w->objs[oi];
+	const struct site_report *s = &o->sites;
+	char last[256];
+
+	for (size_t i = 0; i < s->nsites; i++) {
+		size_t node = w->base[oi] + (size_t)o->site_fn[i];
+		if (o->site_fn[i] < 0 || !w->depth[node])
+			continue;
+		snprintf(last, sizeof(last), "%s at %s+0x%llx",
+			 s->sites[i].kind == SITE_SVC ? "svc" : "syscall", o->label,
+			 (unsigned long long)s->sites[i].addr);
+		if (!s->sites[i].res.nvalues)
+			r->unresolved_sites++;
+		for (int k = 0; k < s->sites[i].res.nvalues; k++)
+			add_syscall(r, w, node, (long)s->sites[i].res.values[k], s->sites[i].table, last);
+	}
+	for (size_t i = 0; i < s->nwcalls; i++) {
+		size_t node = w->base[oi] + (size_t)o->wcall_fn[i];
+		if (o->wcall_fn[i] < 0 || !w->depth[node])
+			continue;
+		snprintf(last, sizeof(last), "call %s at %s+0x%llx",
+			 s->wcalls[i].wrapper_name ? s->wcalls[i].wrapper_name : "syscall wrapper",
+			 o->label, (unsigned long long)s->wcalls[i].addr);
+		for (int k = 0; k < s->wcalls[i].res.nvalues; k++)
+			add_syscall(r, w, node, (long)s->wcalls[i].res.values[k], s->arch->table, last);
+	}
+	for (size_t i = 0; i < s->nvsyscalls; i++) {
+		size_t node = w->base[oi] + (size_t)o->vs_fn[i];
+		struct reached_vsyscall *v;
+		if (o->vs_fn[i] < 0 || !w->depth[node])
+			continue;
+		r->vsyscalls = xrealloc(r->vsyscalls, (r->nvsyscalls + 1) * sizeof(*r->vsyscalls));
+		v = &r->vsyscalls[r->nvsyscalls++];
+		v->target = s->vsyscalls[i].target;
+		v->access = s->vsyscalls[i].access;
+		v->fallback = s->vsyscalls[i].fallback;
+		snprintf(last, sizeof(last), "%s 0x%llx at %s+0x%llx",
+			 v->access == VSYSCALL_EXEC ? "call" : "read", (unsigned long long)v->target,
+			 o->label, (unsigned long long)s->vsyscalls[i].addr);
+		make_chain(w, node, last, &v->chain);
+	}
+}
+
+static void collect_vdso(struct reach_result *r, const struct walk *w, size_t oi)
+{
+	const struct reach_object *o = w->objs[oi];
+	size_t best = 0;
+
+	for (size_t f = 0; f < o->funcs.n; f++) { /* the object's nearest reached function */
+		size_t node = w->base[oi] + f;
+		if (w->depth[node] && (!best || w->depth[node] < w->depth[best]))
+			best = node;
+	}
+	for (size_t i = 0; best && i < o->sites.nvdso; i++) {
+		char last[160];
+		r->vdso = xrealloc(r->vdso, (r->nvdso + 1) * sizeof(*r->vdso));
+		r->vdso[r->nvdso].name = o->sites.vdso_symbols[i];
+		snprintf(last, sizeof(last), "looks up %s in the vDSO", o->sites.vdso_symbols[i]);
+		make_chain(w, best, last, &r->vdso[r->nvdso].chain);
+		r->nvdso++;
+	}
+}
+
+static void note_unbound(struct reach_result *r, const struct walk *w)
+{
+	const struct reach_object *prog = w->objs[0];
+
+	for (size_t i = 0; prog->ok && i < prog->dyn.nimports && r->nunbound < 64; i++) {
+		size_t oi;
+		long fn;
+		char buf[256];
+		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
+			continue;
+		snprintf(buf, sizeof(buf), "%s%s%s", prog->dyn.imports[i].name,
+			 prog->dyn.imports[i].version ? "@" : "",
+			 prog->dyn.imports[i].version ? prog->dyn.imports[i].version : "");
+		r->unbound = xrealloc(r->unbound, (r->nunbound + 1) * sizeof(char *));
+		r->unbound[r->nunbound++] = xstrdup(buf);
+	}
+}
+
+static long add_walk_object(struct walk *w, struct reach_ctx *rc, const struct image_node *n)
+{
+	for (size_t i = 0; i < w->nobjs; i++)
+		if (w->objs[i]->node == n)
+			return (long)i;
+	w->objs = xrealloc(w->objs, (w->nobjs + 1) * sizeof(*w->objs));
+	w->objs[w->nobjs] = object(rc, n);
+	return (long)w->nobjs++;
+}
+
+static long interpreter(struct walk *w, struct reach_ctx *rc)
+{
+	const char *interp = w->objs[0]->facts.ident.interp;
+	struct image_node *n;
+	struct ac_error err;
+
+	if (!*interp || tree_resolve(rc->img->tree, interp, true, &n, NULL, NULL, &err) < 0 ||
+	    !image_node_is_elf(n))
+		return -1;
+	return add_walk_object(w, rc, n);
+}
+
+void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
+{
+	struct walk w = { .program = NULL };
+	struct load_closure lc;
+	char prog[4100];
+	long interp;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(prog, sizeof(prog), "/%s", program->path);
+	w.program = prog;
+	add_walk_object(&w, rc, program);
+	loader_closure(rc->loader, program, &lc);
+	for (size_t i = 0; i < lc.nlibs; i++)
+		add_walk_object(&w, rc, lc.libs[i].node);
+	load_closure_free(&lc);
+	interp = interpreter(&w, rc);
+	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
+	for (size_t i = 0; i < w.nobjs; i++)
+		w.base[i + 1] = w.base[i] + w.objs[i]->funcs.n;
+	w.nodes = w.base[w.nobjs];
+	w.parent = xcalloc(w.nodes + 1, sizeof(long));
+	w.via = xcalloc(w.nodes + 1, 1);
+	w.via_import = xcalloc(w.nodes + 1, sizeof(uint32_t));
+	w.depth = xcalloc(w.nodes + 1, sizeof(uint32_t));
+	w.startup = xcalloc(w.nodes + 1, sizeof(bool));
+	w.queue = xcalloc(w.nodes + 1, sizeof(size_t));
+
+	startup_roots(&w, interp);
+	run(&w, false);
+	for (size_t i = 0; i < w.nodes; i++)
+		w.startup[i] = w.depth[i] != 0;
+	reset(&w);
+	program_roots(&w);
+	startup_roots(&w, interp);
+	run(&w, true);
+
+	for (size_t i = 0; i < w.nobjs; i++) {
+		out->indirect_calls += w.objs[i]->sites.nindirect;
+		if (!w.objs[i]->ok)
+			continue;
+		collect_object(out, &w, i);
+		collect_vdso(out, &w, i);
+	}
+	for (size_t i = 0; i < w.nodes; i++)
+		out->functions += w.depth[i] != 0;
+	out->objects = w.nobjs;
+	note_unbound(out, &w);
+	free(w.objs);
+	free(w.base);
+	free(w.parent);
+	free(w.via);
+	free(w.via_import);
+	free(w.depth);
+	free(w.startup);
+	free(w.queue);
+}
+
+
+void reach_result_free(struct reach_result *r)
+{
+	for (size_t i = 0; i < r->nsyscalls; i++)
+		chain_free(&r->syscalls[i].chain);
+	for (size_t i = 0; i < r->nvsyscalls; i++)
+		chain_free(&r->vsyscalls[i].chain);
+	for (size_t i = 0; i < r->nvdso; i++)
+		chain_free(&r->vdso[i].chain);
+	for (size_t i = 0; i < r->nunbound; i++)
+		free(r->unbound[i]);
+	free(r->syscalls);
+	free(r->vsyscalls);
+	free(r->vdso);
+	free(r->unbound);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,83 @@
+/* analyzer/reach.h — what a program can reach, through which chain.
+ *
+ * Owns turning per-file facts into a per-program answer.  Each object of
+ * the load closure becomes a graph of its functions: direct calls and tail
+ * jumps, PLT calls bound to the export that satisfies them (name and
+ * version, in load order, as ld.so binds), address loads (IFUNC resolvers
+ * returning implementations, callbacks), and indirect calls, which may
+ * reach any function whose address the object stores in data (relocated
+ * function-pointer tables) or loads in code.  A breadth-first walk from the
+ * program gives every syscall site, vsyscall use and vDSO lookup it can
+ * reach, each with one shortest chain.  Syscalls reachable from the start-up
+ * path (the interpreter, the entry point and libc's start-up, without
+ * indirect calls) are marked: they run even for --version.
+ * Over-approximation is deliberate (recall first, as sysfilter/Confine):
+ * the counts of indirect calls per object say how much.
+ * Ownership: reach_ctx caches objects across programs of one image.
+ */
+#ifndef ABICHECK_ANALYZER_REACH_H
+#define ABICHECK_ANALYZER_REACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/loader.h"
+#include "analyzer/sites.h"
+
+#define REACH_CHAIN_MAX 48
+
+struct reach_chain {
+	char *steps[REACH_CHAIN_MAX]; /* owned */
+	size_t n;
+};
+
+struct reached_syscall {
+	long nr;
+	enum syscall_arch table;
+	bool startup;
+	struct reach_chain chain;
+	uint32_t depth; /* of the chain kept: the shortest found */
+};
+
+struct reached_vsyscall {
+	uint64_t target;
+	enum vsyscall_access access;
+	bool fallback;
+	struct reach_chain chain;
+};
+
+struct reached_vdso {
+	const char *name; /* borrowed from the object's mapping */
+	struct reach_chain chain;
+};
+
+struct reach_result {
+	struct reached_syscall *syscalls;
+	size_t nsyscalls;
+	struct reached_vsyscall *vsyscalls;
+	size_t nvsyscalls;
+	struct reached_vdso *vdso;
+	size_t nvdso;
+	size_t objects, functions, unresolved_sites, indirect_calls;
+	char **unbound; /* imports no object defines, "name@version" */
+	size_t nunbound;
+};
+
+struct reach_object;
+
+struct reach_ctx {
+	const struct image *img;
+	struct loader *loader;
+	struct reach_object **objs;
+	size_t nobjs, capobjs;
+};
+
+void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld);
+void reach_free(struct reach_ctx *rc);
+
+/* Everything `program` (an ELF node of the image) can reach. */
+void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);
+void reach_result_free(struct reach_result *r);
+
+#endif
