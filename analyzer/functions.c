@@ -224,6 +224,56 @@ void function_index_build(const struct elf_file *ef, struct function_index *fi)
 	sort_array(fi->ranges, fi->n, sizeof(*fi->ranges), range_cmp);
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void function_index_add_starts(struct function_index *fi, const uint64_t *starts, size_t n,
+			       const struct code_region *regions, size_t nregions)
+{
+	uint64_t *s = xmalloc((n + 1) * sizeof(*s));
+	size_t cap = fi->n, m = 0;
+
+	memcpy(s, starts, n * sizeof(*s));
+	sort_array(s, n, sizeof(*s), u64_cmp);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t end = 0;
+		if (i && s[i] == s[i - 1])
+			continue;
+		for (size_t r = 0; r < nregions; r++)
+			if (s[i] - regions[r].vaddr < regions[r].size)
+				end = regions[r].vaddr + regions[r].size;
+		for (size_t j = i + 1; j < n; j++) /* the next different start */
+			if (s[j] > s[i]) {
+				if (s[j] < end)
+					end = s[j];
+				break;
+			}
+		{ /* the next known function: ranges are sorted by start */
+			size_t lo = 0, hi = fi->n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (fi->ranges[mid].start <= s[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < fi->n && fi->ranges[lo].start < end)
+				end = fi->ranges[lo].start;
+		}
+		if (end <= s[i])
+			continue;
+		xgrow((void **)&fi->ranges, &cap, fi->n + m, sizeof(*fi->ranges));
+		fi->ranges[fi->n + m++] = (struct func_range){ s[i], end };
+	}
+	fi->n += m;
+	sort_array(fi->ranges, fi->n, sizeof(*fi->ranges), range_cmp);
+	free(s);
+}
+
 void function_index_free(struct function_index *fi)
 {
 	free(fi->ranges);

@@ -30,6 +30,11 @@ void function_index_free(struct function_index *fi);
 bool function_index_find(const struct function_index *fi, uint64_t addr,
 			 struct func_range *out);
 
+/* Adds functions starting at `starts` (addresses no range covers), each
+ * running to the next known start or the end of its code region. */
+void function_index_add_starts(struct function_index *fi, const uint64_t *starts, size_t n,
+			       const struct code_region *regions, size_t nregions);
+
 /* For code no function covers (hand-written assembly without CFI): the
  * gap between the known functions around addr, clipped to [lo, hi). */
 bool function_index_gap(const struct function_index *fi, uint64_t addr, uint64_t lo,

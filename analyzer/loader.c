@@ -20,6 +20,7 @@ struct loader_object {
 	char **needed;
 	size_t nneeded;
 	char *rpath, *runpath;
+	char *interp; /* PT_INTERP, or NULL */
 	bool musl;
 };
 
@@ -164,6 +165,7 @@ void loader_free(struct loader *ld)
 		free_strv(ld->objs[i].needed, ld->objs[i].nneeded);
 		free(ld->objs[i].rpath);
 		free(ld->objs[i].runpath);
+		free(ld->objs[i].interp);
 	}
 	free(ld->objs);
 	ldcache_free(&ld->cache);
@@ -200,6 +202,7 @@ static struct loader_object *object(struct loader *ld, const struct image_node *
 		o->rpath = f.rpath ? xstrdup(f.rpath) : NULL;
 		o->runpath = f.runpath ? xstrdup(f.runpath) : NULL;
 		o->musl = f.libc == LIBC_MUSL;
+		o->interp = f.ident.interp[0] ? xstrdup(f.ident.interp) : NULL;
 		elf_facts_free(&f);
 		elf_file_close(&ef);
 	}
@@ -332,14 +335,32 @@ static const struct image_node *try_system(struct request *r)
 	return try_pathlist(r, list);
 }
 
+/* musl's loader is its libc and answers these names itself, without
+ * searching (ldso/dynlink.c load_library: "c pthread rt m dl util xnet"). */
+static bool musl_reserved(const char *name)
+{
+	static const char *const reserved[] = { "c", "pthread", "rt", "m", "dl", "util", "xnet" };
+
+	if (strncmp(name, "lib", 3))
+		return false;
+	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
+		size_t l = strlen(reserved[i]);
+		if (!strncmp(name + 3, reserved[i], l) && (name[3 + l] == '.' || !name[3 + l]))
+			return true;
+	}
+	return false;
+}
+
 static const struct image_node *search_musl(struct request *r, const struct loader_object *o,
-					    const char **via)
+					    const struct loader_object *exe, const char **via)
 {
 	const struct image_node *f;
 	char pathfile[64];
 	size_t len;
 	char *paths;
 
+	if (musl_reserved(r->name) && exe->interp && (f = try_path(r, exe->interp)))
+		return found(via, "musl (the loader itself)", f);
 	if ((f = try_dirs(r, r->ld->ld_library_path, r->ld->nllp)))
 		return found(via, "LD_LIBRARY_PATH", f);
 	if ((o->rpath && (f = try_pathlist(r, o->rpath))) ||
@@ -365,7 +386,7 @@ static const struct image_node *search(struct request *r, const struct loader_ob
 	if (strchr(r->name, '/'))
 		return found(via, "path", try_path(r, r->name));
 	if (o->musl || exe->musl)
-		return search_musl(r, o, via);
+		return search_musl(r, o, exe, via);
 	if (!o->runpath && ((o->rpath && (f = try_pathlist(r, o->rpath))) ||
 			    (o != exe && exe->rpath && (f = try_pathlist(r, exe->rpath)))))
 		return found(via, "rpath", f);

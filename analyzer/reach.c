@@ -13,7 +13,10 @@
 #include "common/sort.h"
 #include "common/xalloc.h"
 
-enum adj_kind { ADJ_LOCAL, ADJ_IMPORT };
+/* LOCAL: call or tail jump; REF: the function's address is loaded (an
+ * IFUNC resolver's candidate, a callback) — a possible call, but not one
+ * the start-up walk follows; IMPORT: through the PLT. */
+enum adj_kind { ADJ_LOCAL, ADJ_REF, ADJ_IMPORT };
 
 struct adj {
 	uint32_t from;
@@ -28,7 +31,6 @@ struct reach_object {
 	struct elf_file ef;
 	struct elf_facts facts;
 	struct site_report sites;
-	struct function_index funcs;
 	struct dynsyms dyn;
 	struct adj *adj;        /* sorted by from */
 	size_t nadj;
@@ -44,19 +46,19 @@ struct reach_object {
 static long fn_of(const struct reach_object *o, uint64_t addr)
 {
 	struct func_range fr;
-	size_t lo = 0, hi = o->funcs.n;
+	size_t lo = 0, hi = o->sites.funcs.n;
 
-	if (!function_index_find(&o->funcs, addr, &fr))
+	if (!function_index_find(&o->sites.funcs, addr, &fr))
 		return -1;
 	while (lo < hi) { /* the first range with that start */
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->funcs.ranges[mid].start < fr.start)
+		if (o->sites.funcs.ranges[mid].start < fr.start)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < o->funcs.n && o->funcs.ranges[lo].start == fr.start; lo++)
-		if (o->funcs.ranges[lo].end == fr.end)
+	for (; lo < o->sites.funcs.n && o->sites.funcs.ranges[lo].start == fr.start; lo++)
+		if (o->sites.funcs.ranges[lo].end == fr.end)
 			return (long)lo;
 	return -1;
 }
@@ -66,7 +68,7 @@ static long fn_at(const struct reach_object *o, uint64_t addr)
 {
 	long f = fn_of(o, addr);
 
-	return f >= 0 && o->funcs.ranges[f].start == addr ? f : -1;
+	return f >= 0 && o->sites.funcs.ranges[f].start == addr ? f : -1;
 }
 
 static int adj_cmp(const void *a, const void *b)
@@ -93,7 +95,7 @@ static void add_taken(struct reach_object *o, size_t *cap, long f)
 
 static void build_graph(struct reach_object *o)
 {
-	size_t cap = 0, tcap = 0, nfn = o->funcs.n;
+	size_t cap = 0, tcap = 0, nfn = o->sites.funcs.n;
 	const struct site_report *s = &o->sites;
 
 	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
@@ -111,7 +113,7 @@ static void build_graph(struct reach_object *o)
 	for (size_t i = 0; i < s->nrefs; i++) {
 		long from = fn_of(o, s->refs[i].from), to = fn_at(o, s->refs[i].target);
 		if (from >= 0 && to >= 0 && to != from)
-			add_adj(o, &cap, (uint32_t)from, ADJ_LOCAL, (uint32_t)to);
+			add_adj(o, &cap, (uint32_t)from, ADJ_REF, (uint32_t)to);
 		add_taken(o, &tcap, to);
 	}
 	for (size_t i = 0; i < o->dyn.ndata_refs; i++)
@@ -177,7 +179,6 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	if (!a || o->ef.ehdr.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    analyze_sites(&o->ef, a, &o->sites, &err) < 0)
 		return o;
-	function_index_build(&o->ef, &o->funcs);
 	dynsyms_read(&o->ef, &o->dyn);
 	build_graph(o);
 	map_sites(o);
@@ -204,7 +205,6 @@ static void free_object(struct reach_object *o)
 	free(o->wcall_fn);
 	free(o->vs_fn);
 	dynsyms_free(&o->dyn);
-	function_index_free(&o->funcs);
 	site_report_free(&o->sites);
 	elf_facts_free(&o->facts);
 	elf_file_close(&o->ef);
@@ -291,9 +291,9 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 
 	for (size_t i = o->adj_start[f]; i < o->adj_start[f + 1]; i++) {
 		const struct adj *a = &o->adj[i];
-		if (a->kind == ADJ_LOCAL) {
+		if (a->kind == ADJ_LOCAL || (a->kind == ADJ_REF && follow_indirect)) {
 			visit(w, w->base[oi] + a->target, (long)node, VIA_CALL, 0);
-		} else {
+		} else if (a->kind == ADJ_IMPORT) {
 			size_t to;
 			long fn;
 			if (bind(w, &o->dyn.imports[a->target], &to, &fn))
@@ -313,7 +313,7 @@ static void run(struct walk *w, bool follow_indirect)
 
 static const char *fn_name(const struct reach_object *o, size_t f, char *buf, size_t len)
 {
-	uint64_t start = o->funcs.ranges[f].start;
+	uint64_t start = o->sites.funcs.ranges[f].start;
 	const struct elf_symbol *s = elf_file_symbol_at(&o->ef, start);
 
 	if (s && s->value == start && *s->name)
@@ -378,9 +378,18 @@ static void startup_roots(struct walk *w, long interp)
 	const struct reach_object *prog = w->objs[0];
 	long entry = prog->ok ? fn_of(prog, prog->ef.ehdr.e_entry) : -1;
 
-	if (interp >= 0 && w->objs[interp]->ok)
-		for (size_t f = 0; f < w->objs[interp]->funcs.n; f++)
+	const struct reach_object *io = interp >= 0 ? w->objs[interp] : NULL;
+
+	/* glibc's ld.so reaches its main through a pointer: take all of it.
+	 * musl's interpreter is its libc: only its entry point is start-up. */
+	if (io && io->ok && w->objs[0]->facts.libc == LIBC_MUSL) {
+		long e = fn_of(io, io->ef.ehdr.e_entry);
+		if (e >= 0)
+			visit(w, w->base[interp] + (size_t)e, -1, VIA_ROOT, 0);
+	} else if (io && io->ok) {
+		for (size_t f = 0; f < io->sites.funcs.n; f++)
 			visit(w, w->base[interp] + f, -1, VIA_ROOT, 0);
+	}
 	if (entry >= 0)
 		visit(w, (size_t)entry, -1, VIA_ROOT, 0);
 	root_export(w, "__libc_start_main");
@@ -397,7 +406,7 @@ static void program_roots(struct walk *w)
 		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
 			visit(w, w->base[oi] + (size_t)fn, -1, VIA_IMPORT, (uint32_t)i);
 	}
-	for (size_t f = 0; prog->ok && f < prog->funcs.n; f++)
+	for (size_t f = 0; prog->ok && f < prog->sites.funcs.n; f++)
 		visit(w, f, -1, VIA_ROOT, 0);
 }
 
@@ -489,7 +498,7 @@ static void collect_vdso(struct reach_result *r, const struct walk *w, size_t oi
 	const struct reach_object *o = w->objs[oi];
 	size_t best = 0;
 
-	for (size_t f = 0; f < o->funcs.n; f++) { /* the object's nearest reached function */
+	for (size_t f = 0; f < o->sites.funcs.n; f++) { /* the object's nearest reached function */
 		size_t node = w->base[oi] + f;
 		if (w->depth[node] && (!best || w->depth[node] < w->depth[best]))
 			best = node;
@@ -562,7 +571,7 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	interp = interpreter(&w, rc);
 	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
 	for (size_t i = 0; i < w.nobjs; i++)
-		w.base[i + 1] = w.base[i] + w.objs[i]->funcs.n;
+		w.base[i + 1] = w.base[i] + w.objs[i]->sites.funcs.n;
 	w.nodes = w.base[w.nobjs];
 	w.parent = xcalloc(w.nodes + 1, sizeof(long));
 	w.via = xcalloc(w.nodes + 1, 1);

@@ -41,7 +41,6 @@ struct ctx {
 	csh fast, full;         /* without / with operand detail */
 	csh fast_alt, full_alt; /* the same in the alternate state (Thumb) */
 	bool alt_default;       /* code is mostly in the alternate state */
-	struct function_index funcs;
 	struct candidate *cands;
 	size_t ncands, capcands;
 	size_t capedges, capind, caprefs;
@@ -261,8 +260,8 @@ static long lift_around(struct ctx *c, uint64_t addr, struct func_range *fr)
 	for (size_t i = 0; i < c->ef->ncode && !r; i++)
 		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
 			r = &c->ef->code[i];
-	if (!function_index_find(&c->funcs, addr, fr) &&
-	    !(r && function_index_gap(&c->funcs, addr, r->vaddr, r->vaddr + r->size, fr)))
+	if (!function_index_find(&c->out->funcs, addr, fr) &&
+	    !(r && function_index_gap(&c->out->funcs, addr, r->vaddr, r->vaddr + r->size, fr)))
 		return -1;
 	if (!lift_function(c, *fr))
 		return -1;
@@ -354,6 +353,60 @@ static int cand_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
+{
+	for (size_t i = 0; i < c->ef->ncode; i++)
+		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size) {
+			*end = c->ef->code[i].vaddr + c->ef->code[i].size;
+			return true;
+		}
+	return false;
+}
+
+/* Whether one of the first `n` ranges (symbols and CFI) covers addr. */
+static bool covered(const struct function_index *fi, size_t n, uint64_t addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (addr >= fi->ranges[i].start && addr < fi->ranges[i].end)
+			return true;
+	return false;
+}
+
+/* Stripped code without CFI (musl's libc.so) has no bounds for its hidden
+ * functions.  A call target starts one; so does the target of a jump that
+ * leaves its function (a tail call, like musl's __syscall_cp thunk).  Each
+ * runs to the next known start.  Symbols and CFI always win. */
+static void add_call_targets(struct ctx *c)
+{
+	struct function_index *fi = &c->out->funcs;
+	size_t known = fi->n; /* ranges from symbols and CFI, sorted */
+
+	for (int pass = 0; pass < 2; pass++) {
+		uint64_t *starts = NULL;
+		size_t n = 0, cap = 0;
+		for (size_t i = 0; i < c->out->nedges; i++) {
+			const struct code_edge *e = &c->out->edges[i];
+			struct func_range from;
+			uint64_t end;
+			if (!in_code(c, e->target, &end) || !is_start(c, e->target) ||
+			    covered(fi, known, e->target))
+				continue;
+			/* A jump leaving its function, or a function that is only
+			 * a jump (a thunk), is a tail call. */
+			if (!e->call && !(pass && function_index_find(fi, e->from, &from) &&
+					  (e->target < from.start || e->target >= from.end ||
+					   e->from == from.start)))
+				continue;
+			if (e->call && pass)
+				continue;
+			xgrow((void **)&starts, &cap, n, sizeof(*starts));
+			starts[n++] = e->target;
+		}
+		function_index_add_starts(fi, starts, n, c->ef->code, c->ef->ncode);
+		free(starts);
+	}
+}
+
 static bool is_arg_reg(const struct arch *a, int reg)
 {
 	for (int i = 0; i < a->nargs; i++)
@@ -362,42 +415,73 @@ static bool is_arg_reg(const struct arch *a, int reg)
 	return false;
 }
 
-/* Callers of functions whose syscall number is an argument. */
+/* A function whose syscall number arrives in argument register `reg`. */
+struct wrapper {
+	uint64_t start;
+	int reg;
+	const char *name;
+};
+
+static bool wrapper_known(const struct wrapper *ws, size_t n, uint64_t start)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ws[i].start == start)
+			return true;
+	return false;
+}
+
+static void add_wrapper(struct wrapper **ws, size_t *n, size_t *cap, uint64_t start, int reg,
+			const char *name)
+{
+	if (wrapper_known(*ws, *n, start) || *n >= 256)
+		return;
+	xgrow((void **)ws, cap, *n, sizeof(**ws));
+	(*ws)[(*n)++] = (struct wrapper){ start, reg, name };
+}
+
+/* Callers of functions whose syscall number is an argument, transitively:
+ * musl's write() passes its number to __syscall_cp, which passes it on to
+ * __syscall_cp_asm, where the syscall instruction is. */
 static void resolve_wrappers(struct ctx *c)
 {
-	size_t nsites = c->out->nsites;
+	struct wrapper *ws = NULL;
+	size_t nws = 0, capws = 0;
 
-	for (size_t i = 0; i < nsites; i++) {
+	for (size_t i = 0; i < c->out->nsites; i++) {
 		const struct syscall_site *s = &c->out->sites[i];
-		uint64_t wrapper = s->func_start;
-		int reg = s->res.arg_reg;
-		bool seen = false;
-
-		if (s->res.reason != UNRES_ARGUMENT || s->res.nvalues || !is_arg_reg(c->a, reg))
-			continue;
-		for (size_t j = 0; j < i && !seen; j++) /* one wrapper, several sites */
-			seen = c->out->sites[j].func_start == wrapper &&
-			       c->out->sites[j].res.reason == UNRES_ARGUMENT;
-		for (size_t e = 0; !seen && e < c->out->nedges; e++) {
+		if (s->res.reason == UNRES_ARGUMENT && !s->res.nvalues && is_arg_reg(c->a, s->res.arg_reg))
+			add_wrapper(&ws, &nws, &capws, s->func_start, s->res.arg_reg, s->function);
+	}
+	for (size_t k = 0; k < nws; k++) { /* grows while we walk it */
+		struct wrapper wr = ws[k];
+		for (size_t e = 0; e < c->out->nedges; e++) {
 			struct func_range fr;
 			struct wrapper_call *w;
+			struct resolution res;
 			long at;
-			if (c->out->edges[e].target != wrapper)
+			if (c->out->edges[e].target != wr.start)
 				continue;
 			at = lift_around(c, c->out->edges[e].from, &fr);
+			if (at < 0)
+				continue;
+			flow_graph_resolve(&c->lf.fg, (size_t)at, wr.reg, &res);
+			if (res.reason == UNRES_ARGUMENT && !res.nvalues && is_arg_reg(c->a, res.arg_reg)) {
+				/* The caller passes its own argument on: a wrapper too. */
+				add_wrapper(&ws, &nws, &capws, fr.start, res.arg_reg,
+					    symbol_name(c, fr.start));
+				continue;
+			}
 			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
 			w = &c->out->wcalls[c->out->nwcalls++];
 			memset(w, 0, sizeof(*w));
 			w->addr = c->out->edges[e].from;
-			w->wrapper = wrapper;
-			w->wrapper_name = s->function;
+			w->wrapper = wr.start;
+			w->wrapper_name = wr.name;
 			w->caller = symbol_name(c, w->addr);
-			if (at < 0)
-				w->res.reason = UNRES_NO_FUNCTION;
-			else
-				flow_graph_resolve(&c->lf.fg, (size_t)at, reg, &w->res);
+			w->res = res;
 		}
 	}
+	free(ws);
 }
 
 /* NUL-terminated "__vdso_*" / "__kernel_*" strings in read-only data: the
@@ -480,12 +564,13 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	out->arch = a;
 	if (open_handles(&c, err) < 0)
 		return -1;
-	function_index_build(ef, &c.funcs);
+	function_index_build(ef, &c.out->funcs);
 	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
 	for (size_t i = 0; i < ef->ncode; i++) {
 		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
 		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
 	}
+	add_call_targets(&c);
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
 	for (size_t i = 0; i < c.ncands && !ac_interrupted(); i++) {
 		if (c.cands[i].kind == SITE_NONE)
@@ -501,7 +586,6 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	free(c.cands);
 	free(c.lf.insns);
 	flow_graph_free(&c.lf.fg);
-	function_index_free(&c.funcs);
 	cs_close(&c.fast);
 	cs_close(&c.full);
 	if (c.full_alt) {
@@ -549,6 +633,7 @@ size_t site_report_distinct(const struct site_report *r)
 
 void site_report_free(struct site_report *r)
 {
+	function_index_free(&r->funcs);
 	free(r->edges);
 	free(r->indirect);
 	free(r->refs);

@@ -17,6 +17,7 @@
 #include "analyzer/arch.h"
 #include "analyzer/dataflow.h"
 #include "analyzer/elf_file.h"
+#include "analyzer/functions.h"
 
 struct syscall_site {
 	uint64_t addr;
@@ -55,6 +56,8 @@ struct code_edge {
 
 struct site_report {
 	const struct arch *arch;
+	/* Function bounds used for the sites, call targets included. */
+	struct function_index funcs;
 	/* Raw material of the call graph (analyzer/reach.c). */
 	struct code_edge *edges;  /* direct calls/jumps, in sweep order */
 	size_t nedges;

@@ -20,6 +20,7 @@ static const char *const keep_patterns[] = {
 	"etc/ld.so.cache", "etc/ld.so.conf", "etc/ld.so.conf.d/*",
 	"etc/os-release",  "usr/lib/os-release", "etc/alpine-release",
 	"etc/debian_version", "etc/redhat-release", "etc/system-release",
+	"etc/ld-musl-*.path", /* musl's library search path */
 };
 #define KEEP_CONFIG_MAX (16u << 20)
 
