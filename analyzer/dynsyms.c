@@ -79,8 +79,14 @@ static Elf_Scn *find_type(const struct elf_file *ef, Elf64_Word type, GElf_Shdr 
 	return NULL;
 }
 
+/* dynsym index -> import index + 1 (0: none), and -> export index + 1. */
+struct dynsym_map {
+	size_t *import, *export;
+	size_t n;
+};
+
 static void read_symbols(const struct elf_file *ef, const struct version_names *vn,
-			 struct dynsyms *out, size_t **dynsym_to_import)
+			 struct dynsyms *out, struct dynsym_map *map)
 {
 	GElf_Shdr sh, vsh;
 	Elf_Scn *scn = find_type(ef, SHT_DYNSYM, &sh);
@@ -91,7 +97,9 @@ static void read_symbols(const struct elf_file *ef, const struct version_names *
 
 	if (n > MAX_DYNSYMS)
 		n = MAX_DYNSYMS;
-	*dynsym_to_import = xcalloc(n + 1, sizeof(size_t));
+	map->import = xcalloc(n + 1, sizeof(size_t));
+	map->export = xcalloc(n + 1, sizeof(size_t));
+	map->n = n;
 	for (size_t i = 1; i < n; i++) {
 		GElf_Sym s;
 		GElf_Versym ver = 0;
@@ -113,12 +121,13 @@ static void read_symbols(const struct elf_file *ef, const struct version_names *
 		ds.ifunc = type == STT_GNU_IFUNC;
 		if (s.st_shndx == SHN_UNDEF) {
 			xgrow((void **)&out->imports, &icap, out->nimports, sizeof(ds));
-			(*dynsym_to_import)[i] = out->nimports + 1;
+			map->import[i] = out->nimports + 1;
 			out->imports[out->nimports++] = ds;
 		} else if (type != STT_NOTYPE) {
 			if (ef->ehdr.e_machine == EM_ARM)
 				ds.value &= ~1ull;
 			xgrow((void **)&out->exports, &ecap, out->nexports, sizeof(ds));
+			map->export[i] = out->nexports + 1;
 			out->exports[out->nexports++] = ds;
 		}
 	}
@@ -143,7 +152,23 @@ static int stub_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static void read_plt(const struct elf_file *ef, const size_t *dynsym_to_import, struct dynsyms *out)
+/* The import a PLT relocation calls.  A stub may call a symbol the object
+ * defines itself (an interposable export, as C++ libraries have): it binds
+ * like an import, to the first definition in load order. */
+static size_t plt_import(struct dynsyms *out, struct dynsym_map *map, size_t sym)
+{
+	if (sym >= map->n)
+		return 0;
+	if (!map->import[sym] && map->export[sym]) {
+		size_t cap = out->nimports;
+		xgrow((void **)&out->imports, &cap, out->nimports, sizeof(*out->imports));
+		out->imports[out->nimports] = out->exports[map->export[sym] - 1];
+		map->import[sym] = ++out->nimports;
+	}
+	return map->import[sym];
+}
+
+static void read_plt(const struct elf_file *ef, struct dynsym_map *map, struct dynsyms *out)
 {
 	GElf_Shdr rsh, psh;
 	Elf_Scn *rscn = NULL;
@@ -178,11 +203,12 @@ static void read_plt(const struct elf_file *ef, const size_t *dynsym_to_import, 
 			sym = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? GELF_R_SYM(r.r_info)
 									  : ELF32_R_SYM(r.r_info);
 		}
-		if (sym >= MAX_DYNSYMS || !dynsym_to_import[sym])
+		size_t imp = plt_import(out, map, sym);
+		if (!imp)
 			continue;
 		xgrow((void **)&out->plt, &cap, out->nplt, sizeof(*out->plt));
 		out->plt[out->nplt++] = (struct plt_stub){ psh.sh_addr + header + entry * i, entry,
-							   dynsym_to_import[sym] - 1 };
+							   imp - 1 };
 	}
 	sort_array(out->plt, out->nplt, sizeof(*out->plt), stub_cmp);
 }
@@ -242,14 +268,15 @@ static void read_data_refs(const struct elf_file *ef, struct dynsyms *out)
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 {
 	struct version_names vn = { 0 };
-	size_t *map = NULL;
+	struct dynsym_map map = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	read_version_names(ef, &vn);
 	read_symbols(ef, &vn, out, &map);
-	read_plt(ef, map, out);
+	read_plt(ef, &map, out);
 	read_data_refs(ef, out);
-	free(map);
+	free(map.import);
+	free(map.export);
 	free(vn.names);
 }
 
