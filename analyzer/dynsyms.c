@@ -213,21 +213,61 @@ static void read_plt(const struct elf_file *ef, struct dynsym_map *map, struct d
 	sort_array(out->plt, out->nplt, sizeof(*out->plt), stub_cmp);
 }
 
-/* R_*_RELATIVE addends: addresses the loader stores into data, i.e. the
- * function pointers of tables like stdio's _IO_file_jumps. */
-static void read_data_refs(const struct elf_file *ef, struct dynsyms *out)
-{
-	unsigned rel;
-	Elf_Scn *scn = NULL;
-	size_t cap = 0;
+struct reloc_slot {
+	uint64_t offset, target;
+};
 
-	switch (ef->ehdr.e_machine) {
-	case EM_X86_64: rel = R_X86_64_RELATIVE; break;
-	case EM_AARCH64: rel = R_AARCH64_RELATIVE; break;
-	case EM_386: rel = R_386_RELATIVE; break;
-	case EM_ARM: rel = R_ARM_RELATIVE; break;
-	default: return;
+/* One relocation entry as (offset, type, addend or in-place value). */
+static bool read_reloc(const struct elf_file *ef, Elf_Data *d, const GElf_Shdr *sh, size_t i,
+		       uint64_t *offset, unsigned *type, uint64_t *target)
+{
+	bool is64 = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64;
+
+	if (sh->sh_type == SHT_RELA) {
+		GElf_Rela r;
+		if (!gelf_getrela(d, (int)i, &r))
+			return false;
+		*offset = r.r_offset;
+		*type = is64 ? GELF_R_TYPE(r.r_info) : ELF32_R_TYPE(r.r_info);
+		*target = (uint64_t)r.r_addend;
+	} else {
+		GElf_Rel r;
+		const uint8_t *p;
+		uint32_t w;
+		if (!gelf_getrel(d, (int)i, &r))
+			return false;
+		*offset = r.r_offset;
+		*type = ELF32_R_TYPE(r.r_info);
+		p = elf_file_at(ef, r.r_offset, 4); /* REL: the addend is in place */
+		if (!p)
+			return false;
+		memcpy(&w, p, 4);
+		*target = w;
 	}
+	return true;
+}
+
+static unsigned relative_type(unsigned machine)
+{
+	switch (machine) {
+	case EM_X86_64: return R_X86_64_RELATIVE;
+	case EM_AARCH64: return R_AARCH64_RELATIVE;
+	case EM_386: return R_386_RELATIVE;
+	case EM_ARM: return R_ARM_RELATIVE;
+	default: return ~0u;
+	}
+}
+
+/* R_*_RELATIVE addends: addresses the loader stores into data, i.e. the
+ * function pointers of tables like stdio's _IO_file_jumps, and of
+ * .init_array (`slots` keeps where each is stored). */
+static void read_data_refs(const struct elf_file *ef, struct dynsyms *out,
+			   struct reloc_slot **slots, size_t *nslots)
+{
+	unsigned rel = relative_type(ef->ehdr.e_machine);
+	Elf_Scn *scn = NULL;
+	size_t cap = 0, scap = 0;
+
 	while (ef->has_sections && (scn = elf_nextscn(ef->elf, scn))) {
 		GElf_Shdr sh;
 		Elf_Data *d;
@@ -235,34 +275,89 @@ static void read_data_refs(const struct elf_file *ef, struct dynsyms *out)
 		    !(d = elf_getdata(scn, NULL)) || !sh.sh_entsize)
 			continue;
 		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
-			uint64_t target = 0;
+			uint64_t offset, target;
 			unsigned type;
-			if (sh.sh_type == SHT_RELA) {
-				GElf_Rela r;
-				if (!gelf_getrela(d, (int)i, &r))
-					continue;
-				type = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? GELF_R_TYPE(r.r_info)
-										  : ELF32_R_TYPE(r.r_info);
-				target = (uint64_t)r.r_addend;
-			} else {
-				GElf_Rel r;
-				const uint8_t *p;
-				uint32_t w;
-				if (!gelf_getrel(d, (int)i, &r))
-					continue;
-				type = ELF32_R_TYPE(r.r_info);
-				p = elf_file_at(ef, r.r_offset, 4); /* REL: addend in place */
-				if (!p)
-					continue;
-				memcpy(&w, p, 4);
-				target = w;
-			}
-			if (type != rel)
+			if (!read_reloc(ef, d, &sh, i, &offset, &type, &target) || type != rel)
 				continue;
 			xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
 			out->data_refs[out->ndata_refs++] = target;
+			xgrow((void **)slots, &scap, *nslots, sizeof(**slots));
+			(*slots)[(*nslots)++] = (struct reloc_slot){ offset, target };
 		}
 	}
+}
+
+static void add_ctor(struct dynsyms *out, size_t *cap, uint64_t addr, unsigned machine)
+{
+	if (!addr || addr == ~0ull || addr == 0xffffffffull)
+		return; /* empty slots and the -1 terminators old toolchains wrote */
+	xgrow((void **)&out->ctors, cap, out->nctors, sizeof(uint64_t));
+	out->ctors[out->nctors++] = machine == EM_ARM ? addr & ~1ull : addr;
+}
+
+static int slot_cmp(const void *a, const void *b)
+{
+	const struct reloc_slot *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The pointers of an init/fini array: a RELATIVE relocation's target where
+ * there is one (PIE and libraries), else the word in the file. */
+static void read_array(const struct elf_file *ef, struct dynsyms *out, size_t *cap,
+		       uint64_t addr, uint64_t size, const struct reloc_slot *slots, size_t nslots)
+{
+	size_t ptr = ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
+
+	for (uint64_t a = addr; a < addr + size && a - addr < 4096 * ptr; a += ptr) {
+		struct reloc_slot key = { a, 0 };
+		const struct reloc_slot *s = search_array(&key, slots, nslots, sizeof(key), slot_cmp);
+		uint64_t v = 0;
+		if (s) {
+			v = s->target;
+		} else {
+			const uint8_t *p = elf_file_at(ef, a, ptr);
+			if (!p)
+				continue;
+			memcpy(&v, p, ptr); /* little-endian: the analyzer's scope */
+		}
+		add_ctor(out, cap, v, ef->ehdr.e_machine);
+	}
+}
+
+static void read_ctors(const struct elf_file *ef, struct dynsyms *out,
+		       struct reloc_slot *slots, size_t nslots)
+{
+	uint64_t arr[3] = { 0 }, sz[3] = { 0 };
+	size_t cap = 0;
+
+	sort_array(slots, nslots, sizeof(*slots), slot_cmp);
+	for (size_t i = 0; i < ef->phnum; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		GElf_Dyn dyn;
+		if (!gelf_getphdr(ef->elf, (int)i, &ph) || ph.p_type != PT_DYNAMIC ||
+		    !elf_file_range(ef, ph.p_offset, ph.p_filesz))
+			continue;
+		d = elf_getdata_rawchunk(ef->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_DYN);
+		for (int k = 0; d && gelf_getdyn(d, k, &dyn) && dyn.d_tag != DT_NULL; k++) {
+			switch (dyn.d_tag) {
+			case DT_INIT: case DT_FINI:
+				add_ctor(out, &cap, dyn.d_un.d_ptr, ef->ehdr.e_machine);
+				break;
+			case DT_INIT_ARRAY: arr[0] = dyn.d_un.d_ptr; break;
+			case DT_INIT_ARRAYSZ: sz[0] = dyn.d_un.d_val; break;
+			case DT_FINI_ARRAY: arr[1] = dyn.d_un.d_ptr; break;
+			case DT_FINI_ARRAYSZ: sz[1] = dyn.d_un.d_val; break;
+			case DT_PREINIT_ARRAY: arr[2] = dyn.d_un.d_ptr; break;
+			case DT_PREINIT_ARRAYSZ: sz[2] = dyn.d_un.d_val; break;
+			default: break;
+			}
+		}
+	}
+	for (int k = 0; k < 3; k++)
+		if (arr[k])
+			read_array(ef, out, &cap, arr[k], sz[k], slots, nslots);
 }
 
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
@@ -273,8 +368,13 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 	memset(out, 0, sizeof(*out));
 	read_version_names(ef, &vn);
 	read_symbols(ef, &vn, out, &map);
+	struct reloc_slot *slots = NULL;
+	size_t nslots = 0;
+
 	read_plt(ef, &map, out);
-	read_data_refs(ef, out);
+	read_data_refs(ef, out, &slots, &nslots);
+	read_ctors(ef, out, slots, nslots);
+	free(slots);
 	free(map.import);
 	free(map.export);
 	free(vn.names);
@@ -286,6 +386,7 @@ void dynsyms_free(struct dynsyms *d)
 	free(d->imports);
 	free(d->plt);
 	free(d->data_refs);
+	free(d->ctors);
 	memset(d, 0, sizeof(*d));
 }
 

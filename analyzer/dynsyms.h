@@ -37,6 +37,10 @@ struct dynsyms {
 	size_t nplt;
 	uint64_t *data_refs;  /* addresses stored by RELATIVE relocations */
 	size_t ndata_refs;
+	/* Code the loader runs around main: DT_INIT, DT_FINI and the entries
+	 * of DT_PREINIT_ARRAY, DT_INIT_ARRAY, DT_FINI_ARRAY. */
+	uint64_t *ctors;
+	size_t nctors;
 };
 
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out);

@@ -392,6 +392,15 @@ static void startup_roots(struct walk *w, long interp)
 	}
 	if (entry >= 0)
 		visit(w, (size_t)entry, -1, VIA_ROOT, 0);
+	/* Every object's constructors and destructors run around main. */
+	for (size_t i = 0; i < w->nobjs; i++) {
+		const struct reach_object *o = w->objs[i];
+		for (size_t k = 0; o->ok && k < o->dyn.nctors; k++) {
+			long f = fn_of(o, o->dyn.ctors[k]);
+			if (f >= 0)
+				visit(w, w->base[i] + (size_t)f, -1, VIA_ROOT, 0);
+		}
+	}
 	root_export(w, "__libc_start_main");
 	root_export(w, "__libc_early_init");
 }
