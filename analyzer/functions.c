@@ -234,9 +234,12 @@ static int u64_cmp(const void *a, const void *b)
 void function_index_add_starts(struct function_index *fi, const uint64_t *starts, size_t n,
 			       const struct code_region *regions, size_t nregions)
 {
-	uint64_t *s = xmalloc((n + 1) * sizeof(*s));
+	uint64_t *s;
 	size_t cap = fi->n, m = 0;
 
+	if (!n)
+		return;
+	s = xmalloc(n * sizeof(*s));
 	memcpy(s, starts, n * sizeof(*s));
 	sort_array(s, n, sizeof(*s), u64_cmp);
 	for (size_t i = 0; i < n; i++) {

@@ -598,7 +598,16 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	startup_roots(&w, interp);
 	run(&w, true);
 
+	out->per_object = xcalloc(w.nobjs + 1, sizeof(*out->per_object));
+	out->nper_object = w.nobjs;
 	for (size_t i = 0; i < w.nobjs; i++) {
+		struct reach_object_stats *ps = &out->per_object[i];
+		snprintf(ps->label, sizeof(ps->label), "%s", w.objs[i]->label);
+		ps->functions = w.objs[i]->sites.funcs.n;
+		ps->indirect_calls = w.objs[i]->sites.nindirect;
+		ps->address_taken = w.objs[i]->ntaken;
+		for (size_t f = 0; f < ps->functions; f++)
+			ps->reached += w.depth[w.base[i] + f] != 0;
 		out->indirect_calls += w.objs[i]->sites.nindirect;
 		if (!w.objs[i]->ok)
 			continue;
@@ -634,5 +643,6 @@ void reach_result_free(struct reach_result *r)
 	free(r->vsyscalls);
 	free(r->vdso);
 	free(r->unbound);
+	free(r->per_object);
 	memset(r, 0, sizeof(*r));
 }

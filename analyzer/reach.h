@@ -52,7 +52,15 @@ struct reached_vdso {
 	struct reach_chain chain;
 };
 
+/* Per object of the walk: how much of it is over-approximated. */
+struct reach_object_stats {
+	char label[128];
+	size_t functions, reached, indirect_calls, address_taken;
+};
+
 struct reach_result {
+	struct reach_object_stats *per_object;
+	size_t nper_object;
 	struct reached_syscall *syscalls;
 	size_t nsyscalls;
 	struct reached_vsyscall *vsyscalls;

@@ -227,13 +227,23 @@ static json_t *json_reach(const struct reach_result *r)
 	for (size_t i = 0; i < r->nvdso; i++)
 		json_array_append_new(vd, json_pack("{s:s, s:o}", "name", r->vdso[i].name, "chain",
 						    json_chain(&r->vdso[i].chain)));
+	json_t *objs = json_array();
+
 	for (size_t i = 0; i < r->nunbound; i++)
 		json_array_append_new(unbound, json_string(r->unbound[i]));
-	return json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:o}}", "syscalls", sys,
+	for (size_t i = 0; i < r->nper_object; i++) {
+		const struct reach_object_stats *p = &r->per_object[i];
+		json_array_append_new(objs, json_pack("{s:s, s:I, s:I, s:I, s:I}", "object", p->label,
+						      "functions", (json_int_t)p->functions,
+						      "reached", (json_int_t)p->reached,
+						      "indirect_calls", (json_int_t)p->indirect_calls,
+						      "address_taken", (json_int_t)p->address_taken));
+	}
+	return json_pack("{s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:o, s:o}}", "syscalls", sys,
 			 "vsyscall", vs, "vdso_symbols", vd, "stats", "objects",
 			 (json_int_t)r->objects, "functions_reached", (json_int_t)r->functions,
 			 "unresolved_sites", (json_int_t)r->unresolved_sites, "indirect_calls",
-			 (json_int_t)r->indirect_calls, "unbound_imports", unbound);
+			 (json_int_t)r->indirect_calls, "unbound_imports", unbound, "per_object", objs);
 }
 
 static json_t *json_file(const struct image_node *n, const struct elf_scan *s,
