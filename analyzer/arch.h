@@ -39,11 +39,12 @@ struct arch {
 	/* A call/jump through a register or memory (no detail needed). */
 	bool (*indirect_branch)(const cs_insn *ci);
 	/* An address computed into a register from the instruction alone
-	 * (x86 `lea r, [rip+d]`): a function whose address is taken. */
+	 * (x86 `lea r, [rip+d]`): a function whose address is taken.  NULL
+	 * where that needs data flow (aarch64 adrp+add, arm literal pools). */
 	bool (*address_ref)(const cs_insn *ci, uint64_t *target);
 	const char *(*reg_name)(int reg);
 	/* For a site, the syscall number when it is in the instruction itself
-	 * (arm OABI svc #0x900000+nr); -1 otherwise. */
+	 * (arm OABI svc #0x900000+nr); -1 otherwise.  NULL: never. */
 	long (*inline_number)(const struct insn *site);
 };
 

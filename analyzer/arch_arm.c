@@ -208,12 +208,6 @@ static bool indirect_branch(const cs_insn *ci)
 	return (ci->id == ARM_INS_BLX || ci->id == ARM_INS_BX) && ci->size != 4;
 }
 
-static bool no_address_ref(const cs_insn *ci, uint64_t *target)
-{
-	(void)ci;
-	(void)target;
-	return false;
-}
 
 /* OABI: svc #0x900000 + nr. */
 static long inline_number(const struct insn *site)
@@ -229,6 +223,6 @@ const struct arch arch_arm = {
 	.caller_saved = (1ull << 0) | (1ull << 1) | (1ull << 2) | (1ull << 3) | (1ull << R12) |
 			(1ull << LR),
 	.lift = lift, .site_of = site_of, .direct_target = direct_target,
-	.indirect_branch = indirect_branch, .address_ref = no_address_ref,
+	.indirect_branch = indirect_branch, .address_ref = NULL,
 	.reg_name = reg_name, .inline_number = inline_number,
 };

@@ -160,19 +160,7 @@ static bool indirect_branch(const cs_insn *ci)
 	return ci->id == ARM64_INS_BLR || ci->id == ARM64_INS_BR;
 }
 
-/* adrp+add pairs need data flow; function pointers come from relocations. */
-static bool no_address_ref(const cs_insn *ci, uint64_t *target)
-{
-	(void)ci;
-	(void)target;
-	return false;
-}
 
-static long no_inline(const struct insn *site)
-{
-	(void)site;
-	return -1;
-}
 
 const struct arch arch_aarch64 = {
 	.name = "aarch64", .table = SYSCALL_AARCH64, .cs_arch = CS_ARCH_ARM64,
@@ -180,6 +168,6 @@ const struct arch arch_aarch64 = {
 	.arg_regs = { 0, 1, 2, 3, 4, 5 }, .nargs = 6,
 	.caller_saved = ((1ull << (X18 + 1)) - 1) | (1ull << X30),
 	.lift = lift, .site_of = site_of, .direct_target = direct_target,
-	.indirect_branch = indirect_branch, .address_ref = no_address_ref,
-	.reg_name = reg_name, .inline_number = no_inline,
+	.indirect_branch = indirect_branch, .address_ref = NULL,
+	.reg_name = reg_name, .inline_number = NULL,
 };

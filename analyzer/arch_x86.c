@@ -302,18 +302,7 @@ static bool address_ref(const cs_insn *ci, uint64_t *target)
 	return true;
 }
 
-static bool no_address_ref(const cs_insn *ci, uint64_t *target)
-{
-	(void)ci;
-	(void)target;
-	return false;
-}
 
-static long no_inline(const struct insn *site)
-{
-	(void)site;
-	return -1;
-}
 
 #define BIT(r) (1ull << (r))
 
@@ -324,7 +313,7 @@ const struct arch arch_x86_64 = {
 			BIT(R10) | BIT(R11),
 	.lift = lift64, .site_of = site_of, .direct_target = direct_target,
 	.indirect_branch = indirect_branch, .address_ref = address_ref,
-	.reg_name = reg_name64, .inline_number = no_inline,
+	.reg_name = reg_name64, .inline_number = NULL,
 };
 
 const struct arch arch_i386 = {
@@ -332,6 +321,6 @@ const struct arch arch_i386 = {
 	.insn_align = 1, .number_reg = RAX, .nargs = 0, /* cdecl: arguments on the stack */
 	.caller_saved = BIT(RAX) | BIT(RCX) | BIT(RDX),
 	.lift = lift32, .site_of = site_of, .direct_target = direct_target,
-	.indirect_branch = indirect_branch, .address_ref = no_address_ref,
-	.reg_name = reg_name32, .inline_number = no_inline,
+	.indirect_branch = indirect_branch, .address_ref = NULL,
+	.reg_name = reg_name32, .inline_number = NULL,
 };

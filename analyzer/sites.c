@@ -134,7 +134,7 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		} else if (c->a->indirect_branch(ci)) {
 			xgrow((void **)&c->out->indirect, &c->capind, c->out->nindirect, sizeof(uint64_t));
 			c->out->indirect[c->out->nindirect++] = ci->address;
-		} else if (c->a->address_ref(ci, &target)) {
+		} else if (c->a->address_ref && c->a->address_ref(ci, &target)) {
 			struct site_report *o = c->out;
 			xgrow((void **)&o->refs, &c->caprefs, o->nrefs, sizeof(*o->refs));
 			o->refs[o->nrefs++] = (struct code_edge){ ci->address, target, false };
@@ -296,7 +296,7 @@ static void resolve_site(struct ctx *c, const struct candidate *cand)
 		return;
 	}
 	s->func_start = fr.start;
-	if (c->a->inline_number(&c->lf.insns[at]) >= 0) { /* arm OABI svc #0x900000+nr */
+	if (c->a->inline_number && c->a->inline_number(&c->lf.insns[at]) >= 0) { /* arm OABI */
 		s->res.values[0] = c->a->inline_number(&c->lf.insns[at]);
 		s->res.nvalues = 1;
 		s->res.arg_reg = REG_NONE;
