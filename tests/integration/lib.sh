@@ -86,6 +86,20 @@ find_elf_set() {
 		LC_ALL=C sort -u
 }
 
+# check DESCRIPTION JQ-FILTER [JQ-ARGS...] : passes when FILTER yields exactly
+# `true` on the JSON in $OUT (an empty or broken $OUT fails); $SHOW (a jq
+# filter) is printed on failure.
+SHOW=.
+check() {
+	desc=$1 filter=$2
+	shift 2
+	if [ "$(jq "$@" "$filter" "$OUT" 2> /dev/null)" = true ]; then
+		pass "$desc"
+	else
+		fail "$desc: $(jq -c "$@" "$SHOW" "$OUT" 2>&1 | head -c 900)"
+	fi
+}
+
 finish() {
 	echo "$TEST_NAME: $PASS passed, $FAILS failed"
 	[ "$FAILS" = 0 ]

@@ -39,19 +39,6 @@ build() {
 	fi
 }
 
-# check DESCRIPTION JQ-FILTER [JQ-ARGS...] : passes when FILTER yields exactly
-# `true` on the JSON in $OUT (an empty or broken $OUT fails); $SHOW (a jq
-# filter) is printed on failure.
-SHOW=.
-check() {
-	desc=$1 filter=$2
-	shift 2
-	if [ "$(jq "$@" "$filter" "$OUT" 2> /dev/null)" = true ]; then
-		pass "$desc"
-	else
-		fail "$desc: $(jq -c "$@" "$SHOW" "$OUT" 2>&1 | head -c 900)"
-	fi
-}
 
 # scan1 IMAGE PATH [--reach] : scans one file; the result must be a clean
 # report with that one file.  Sets OUT and F (its entry, a jq path).

@@ -72,19 +72,6 @@ for lib in $(ldd "$R/usr/bin/gone" | awk '/=>/ { print $3 } !/=>/ { print $1 }' 
 done
 : "${LIBC:?no libc.so.6 in ldd output}" "${LDSO:?no ld-linux-x86-64.so.2 in ldd output}"
 
-# check DESCRIPTION JQ-FILTER [JQ-ARGS...] : passes when FILTER yields exactly
-# `true` on the JSON in $OUT (an empty or broken $OUT fails); $SHOW (a jq
-# filter) is printed on failure.
-SHOW=.
-check() {
-	desc=$1 filter=$2
-	shift 2
-	if [ "$(jq "$@" "$filter" "$OUT" 2> /dev/null)" = true ]; then
-		pass "$desc"
-	else
-		fail "$desc: $(jq -c "$@" "$SHOW" "$OUT" 2>&1 | head -c 700)"
-	fi
-}
 
 # scan1 PATH : scans one file of the rootfs; the result must be a clean
 # report with that one file.  Sets OUT and F (its entry, a jq path).
