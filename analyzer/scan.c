@@ -27,10 +27,10 @@ void elf_scan_fd(int fd, struct elf_scan *scan)
 			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
 		return;
-	if (analyze_sites(&scan->file, a, &scan->sites, &err) < 0 && !scan->error[0])
-		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
-	else
+	if (analyze_sites(&scan->file, a, &scan->sites, &err) == 0)
 		scan->has_sites = true;
+	else if (!scan->error[0])
+		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
 }
 
 void elf_scan_free(struct elf_scan *scan)
