@@ -27,10 +27,8 @@ struct adj {
 struct reach_object {
 	const struct image_node *node;
 	char label[128];
-	bool ok;
-	struct elf_file ef;
-	struct elf_facts facts;
-	struct site_report sites;
+	bool ok;             /* analysed: its graph exists */
+	struct elf_scan scan; /* the same analysis `scan` reports */
 	struct dynsyms dyn;
 	struct adj *adj;        /* sorted by from */
 	size_t nadj;
@@ -46,19 +44,19 @@ struct reach_object {
 static long fn_of(const struct reach_object *o, uint64_t addr)
 {
 	struct func_range fr;
-	size_t lo = 0, hi = o->sites.funcs.n;
+	size_t lo = 0, hi = o->scan.sites.funcs.n;
 
-	if (!function_index_find(&o->sites.funcs, addr, &fr))
+	if (!function_index_find(&o->scan.sites.funcs, addr, &fr))
 		return -1;
 	while (lo < hi) { /* the first range with that start */
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->sites.funcs.ranges[mid].start < fr.start)
+		if (o->scan.sites.funcs.ranges[mid].start < fr.start)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < o->sites.funcs.n && o->sites.funcs.ranges[lo].start == fr.start; lo++)
-		if (o->sites.funcs.ranges[lo].end == fr.end)
+	for (; lo < o->scan.sites.funcs.n && o->scan.sites.funcs.ranges[lo].start == fr.start; lo++)
+		if (o->scan.sites.funcs.ranges[lo].end == fr.end)
 			return (long)lo;
 	return -1;
 }
@@ -68,7 +66,7 @@ static long fn_at(const struct reach_object *o, uint64_t addr)
 {
 	long f = fn_of(o, addr);
 
-	return f >= 0 && o->sites.funcs.ranges[f].start == addr ? f : -1;
+	return f >= 0 && o->scan.sites.funcs.ranges[f].start == addr ? f : -1;
 }
 
 static int adj_cmp(const void *a, const void *b)
@@ -95,8 +93,8 @@ static void add_taken(struct reach_object *o, size_t *cap, long f)
 
 static void build_graph(struct reach_object *o)
 {
-	size_t cap = 0, tcap = 0, nfn = o->sites.funcs.n;
-	const struct site_report *s = &o->sites;
+	size_t cap = 0, tcap = 0, nfn = o->scan.sites.funcs.n;
+	const struct site_report *s = &o->scan.sites;
 
 	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
 	for (size_t i = 0; i < s->nedges; i++) {
@@ -136,7 +134,7 @@ static void build_graph(struct reach_object *o)
 
 static void map_sites(struct reach_object *o)
 {
-	const struct site_report *s = &o->sites;
+	const struct site_report *s = &o->scan.sites;
 
 	o->site_fn = xcalloc(s->nsites + 1, sizeof(long));
 	o->wcall_fn = xcalloc(s->nwcalls + 1, sizeof(long));
@@ -154,36 +152,38 @@ static void set_label(struct reach_object *o)
 	const char *base = strrchr(o->node->path, '/');
 
 	snprintf(o->label, sizeof(o->label), "%s",
-		 o->facts.soname ? o->facts.soname : base ? base + 1 : o->node->path);
+		 o->scan.facts.soname ? o->scan.facts.soname : base ? base + 1 : o->node->path);
 }
+
+static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n);
 
 static struct reach_object *load_object(struct reach_ctx *rc, const struct image_node *n)
 {
 	struct reach_object *o = xcalloc(1, sizeof(*o));
 	struct ac_error err;
-	const struct arch *a;
 	int fd;
 
 	o->node = n;
 	fd = image_open_file(rc->img, n, &err);
-	if (fd < 0 || elf_file_open(fd, &o->ef, &err) < 0) {
-		if (fd >= 0)
-			close(fd);
-		snprintf(o->label, sizeof(o->label), "%s", n->name);
-		return o;
+	if (fd < 0) {
+		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
+	} else {
+		elf_scan_fd(fd, &o->scan);
+		close(fd);
 	}
-	elf_facts_read(&o->ef, fd, &o->facts);
-	close(fd);
 	set_label(o);
-	a = arch_for_elf(o->ef.ehdr.e_machine, o->ef.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
-	if (!a || o->ef.ehdr.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    analyze_sites(&o->ef, a, &o->sites, &err) < 0)
+	if (!o->scan.has_sites)
 		return o;
-	dynsyms_read(&o->ef, &o->dyn);
+	dynsyms_read(&o->scan.file, &o->dyn);
 	build_graph(o);
 	map_sites(o);
 	o->ok = true;
 	return o;
+}
+
+const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n)
+{
+	return &object(rc, n)->scan;
 }
 
 static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n)
@@ -205,9 +205,7 @@ static void free_object(struct reach_object *o)
 	free(o->wcall_fn);
 	free(o->vs_fn);
 	dynsyms_free(&o->dyn);
-	site_report_free(&o->sites);
-	elf_facts_free(&o->facts);
-	elf_file_close(&o->ef);
+	elf_scan_free(&o->scan);
 	free(o);
 }
 
@@ -313,8 +311,8 @@ static void run(struct walk *w, bool follow_indirect)
 
 static const char *fn_name(const struct reach_object *o, size_t f, char *buf, size_t len)
 {
-	uint64_t start = o->sites.funcs.ranges[f].start;
-	const struct elf_symbol *s = elf_file_symbol_at(&o->ef, start);
+	uint64_t start = o->scan.sites.funcs.ranges[f].start;
+	const struct elf_symbol *s = elf_file_symbol_at(&o->scan.file, start);
 
 	if (s && s->value == start && *s->name)
 		snprintf(buf, len, "%s:%s", o->label, s->name);
@@ -376,18 +374,18 @@ static void root_export(struct walk *w, const char *name)
 static void startup_roots(struct walk *w, long interp)
 {
 	const struct reach_object *prog = w->objs[0];
-	long entry = prog->ok ? fn_of(prog, prog->ef.ehdr.e_entry) : -1;
+	long entry = prog->ok ? fn_of(prog, prog->scan.file.ehdr.e_entry) : -1;
 
 	const struct reach_object *io = interp >= 0 ? w->objs[interp] : NULL;
 
 	/* glibc's ld.so reaches its main through a pointer: take all of it.
 	 * musl's interpreter is its libc: only its entry point is start-up. */
-	if (io && io->ok && w->objs[0]->facts.libc == LIBC_MUSL) {
-		long e = fn_of(io, io->ef.ehdr.e_entry);
+	if (io && io->ok && w->objs[0]->scan.facts.libc == LIBC_MUSL) {
+		long e = fn_of(io, io->scan.file.ehdr.e_entry);
 		if (e >= 0)
 			visit(w, w->base[interp] + (size_t)e, -1, VIA_ROOT, 0);
 	} else if (io && io->ok) {
-		for (size_t f = 0; f < io->sites.funcs.n; f++)
+		for (size_t f = 0; f < io->scan.sites.funcs.n; f++)
 			visit(w, w->base[interp] + f, -1, VIA_ROOT, 0);
 	}
 	if (entry >= 0)
@@ -415,7 +413,7 @@ static void program_roots(struct walk *w)
 		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
 			visit(w, w->base[oi] + (size_t)fn, -1, VIA_IMPORT, (uint32_t)i);
 	}
-	for (size_t f = 0; prog->ok && f < prog->sites.funcs.n; f++)
+	for (size_t f = 0; prog->ok && f < prog->scan.sites.funcs.n; f++)
 		visit(w, f, -1, VIA_ROOT, 0);
 }
 
@@ -460,7 +458,7 @@ static void add_syscall(struct reach_result *r, const struct walk *w, size_t nod
 static void collect_object(struct reach_result *r, const struct walk *w, size_t oi)
 {
 	const struct reach_object *o = w->objs[oi];
-	const struct site_report *s = &o->sites;
+	const struct site_report *s = &o->scan.sites;
 	char last[256];
 
 	for (size_t i = 0; i < s->nsites; i++) {
@@ -507,16 +505,16 @@ static void collect_vdso(struct reach_result *r, const struct walk *w, size_t oi
 	const struct reach_object *o = w->objs[oi];
 	size_t best = 0;
 
-	for (size_t f = 0; f < o->sites.funcs.n; f++) { /* the object's nearest reached function */
+	for (size_t f = 0; f < o->scan.sites.funcs.n; f++) { /* the object's nearest reached function */
 		size_t node = w->base[oi] + f;
 		if (w->depth[node] && (!best || w->depth[node] < w->depth[best]))
 			best = node;
 	}
-	for (size_t i = 0; best && i < o->sites.nvdso; i++) {
+	for (size_t i = 0; best && i < o->scan.sites.nvdso; i++) {
 		char last[160];
 		r->vdso = xrealloc(r->vdso, (r->nvdso + 1) * sizeof(*r->vdso));
-		r->vdso[r->nvdso].name = o->sites.vdso_symbols[i];
-		snprintf(last, sizeof(last), "looks up %s in the vDSO", o->sites.vdso_symbols[i]);
+		r->vdso[r->nvdso].name = o->scan.sites.vdso_symbols[i];
+		snprintf(last, sizeof(last), "looks up %s in the vDSO", o->scan.sites.vdso_symbols[i]);
 		make_chain(w, best, last, &r->vdso[r->nvdso].chain);
 		r->nvdso++;
 	}
@@ -552,7 +550,7 @@ static long add_walk_object(struct walk *w, struct reach_ctx *rc, const struct i
 
 static long interpreter(struct walk *w, struct reach_ctx *rc)
 {
-	const char *interp = w->objs[0]->facts.ident.interp;
+	const char *interp = w->objs[0]->scan.facts.ident.interp;
 	struct image_node *n;
 	struct ac_error err;
 
@@ -580,7 +578,7 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	interp = interpreter(&w, rc);
 	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
 	for (size_t i = 0; i < w.nobjs; i++)
-		w.base[i + 1] = w.base[i] + w.objs[i]->sites.funcs.n;
+		w.base[i + 1] = w.base[i] + w.objs[i]->scan.sites.funcs.n;
 	w.nodes = w.base[w.nobjs];
 	w.parent = xcalloc(w.nodes + 1, sizeof(long));
 	w.via = xcalloc(w.nodes + 1, 1);
@@ -603,12 +601,12 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	for (size_t i = 0; i < w.nobjs; i++) {
 		struct reach_object_stats *ps = &out->per_object[i];
 		snprintf(ps->label, sizeof(ps->label), "%s", w.objs[i]->label);
-		ps->functions = w.objs[i]->sites.funcs.n;
-		ps->indirect_calls = w.objs[i]->sites.nindirect;
+		ps->functions = w.objs[i]->scan.sites.funcs.n;
+		ps->indirect_calls = w.objs[i]->scan.sites.nindirect;
 		ps->address_taken = w.objs[i]->ntaken;
 		for (size_t f = 0; f < ps->functions; f++)
 			ps->reached += w.depth[w.base[i] + f] != 0;
-		out->indirect_calls += w.objs[i]->sites.nindirect;
+		out->indirect_calls += w.objs[i]->scan.sites.nindirect;
 		if (!w.objs[i]->ok)
 			continue;
 		collect_object(out, &w, i);

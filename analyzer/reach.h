@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "analyzer/loader.h"
+#include "analyzer/scan.h"
 #include "analyzer/sites.h"
 
 #define REACH_CHAIN_MAX 48
@@ -83,6 +84,10 @@ struct reach_ctx {
 
 void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld);
 void reach_free(struct reach_ctx *rc);
+
+/* The per-file analysis of `n` the walk uses (cached, owned by rc): what
+ * `scan` reports, so a --reach run analyses each file once. */
+const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n);
 
 /* Everything `program` (an ELF node of the image) can reach. */
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);

@@ -412,29 +412,35 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	loader_init(&ld, img);
 	reach_init(&rc, img, &ld);
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
-		struct elf_scan s;
+		struct elf_scan own;
+		const struct elf_scan *s = &own;
 		struct load_closure lc;
 		struct reach_result rr = { 0 };
-		scan_node(img, nodes[i], &s);
+		/* With --reach the walk's cached analysis is the one reported. */
+		if (o->reach)
+			s = reach_scan(&rc, nodes[i]);
+		else
+			scan_node(img, nodes[i], &own);
 		loader_closure(&ld, nodes[i], &lc);
-		if (o->reach && s.file.elf)
+		if (o->reach && s->file.elf)
 			reach_program(&rc, nodes[i], &rr);
-		errors += s.error[0] != 0;
+		errors += s->error[0] != 0;
 		if (o->output == OUTPUT_JSON) {
-			json_t *f = json_file(nodes[i], &s, &lc);
-			if (o->reach && s.file.elf)
+			json_t *f = json_file(nodes[i], s, &lc);
+			if (o->reach && s->file.elf)
 				json_object_set_new(f, "reach", json_reach(&rr));
 			json_array_append_new(files, f);
 		} else {
-			table_file(out, nodes[i], &s, &lc);
-			if (o->reach && s.file.elf)
+			table_file(out, nodes[i], s, &lc);
+			if (o->reach && s->file.elf)
 				table_reach(out, &rr);
 			if (o->npaths > 0)
-				table_sites(out, &s);
+				table_sites(out, s);
 		}
 		reach_result_free(&rr);
 		load_closure_free(&lc);
-		elf_scan_free(&s);
+		if (!o->reach)
+			elf_scan_free(&own);
 	}
 	reach_free(&rc);
 	loader_free(&ld);
