@@ -173,8 +173,29 @@ static int handle_option(int c, struct cli_options *o)
 	}
 }
 
+/* Every subcommand: its entry point and what its positional arguments are. */
+static const struct subcommand {
+	const char *name;
+	int (*run)(const struct cli_options *o, FILE *out);
+	bool needs_image; /* else the positional (a FILE, a SPEC) is optional */
+	bool takes_paths; /* more positionals after the first */
+} subcommands[] = {
+	{ "inspect", cmd_inspect, true, false },
+	{ "scan", cmd_scan, true, true },
+};
+
+static const struct subcommand *find_subcommand(const char *name)
+{
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(subcommands[i].name, name))
+			return &subcommands[i];
+	return NULL;
+}
+
 static int parse_args(int argc, char **argv, struct cli_options *o)
 {
+	const struct subcommand *sc = NULL;
+
 	int nopts = argc, c, rc;
 
 	/* Options may follow IMAGE, but nothing after "--" is ours. */
@@ -193,19 +214,18 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 			return rc;
 	}
 	for (int i = optind; i < nopts; i++) {
-		if (!o->subcommand && !o->image &&
-		    (!strcmp(argv[i], "inspect") || !strcmp(argv[i], "scan")))
+		if (!o->subcommand && !o->image && (sc = find_subcommand(argv[i])))
 			o->subcommand = argv[i];
 		else if (!o->image)
 			o->image = argv[i];
-		else if (o->subcommand && !strcmp(o->subcommand, "scan")) {
+		else if (sc && sc->takes_paths) {
 			o->paths = argv + i; /* the rest, in order */
 			o->npaths = nopts - i;
 			break;
 		} else
 			return usage_error("unexpected argument '%s'", argv[i]);
 	}
-	if (!o->image)
+	if (!o->image && (!sc || sc->needs_image))
 		return usage_error("%s", "missing IMAGE");
 	return -1;
 }
@@ -272,8 +292,7 @@ int main(int argc, char **argv)
 	out = open_output(&o, tmp, sizeof(tmp));
 	if (!out)
 		return EXIT_USAGE_OR_INPUT;
-	rc = o.subcommand && !strcmp(o.subcommand, "scan") ? cmd_scan(&o, out)
-							     : cmd_inspect(&o, out);
+	rc = (o.subcommand ? find_subcommand(o.subcommand) : &subcommands[0])->run(&o, out);
 	rc = close_output(&o, out, tmp, rc);
 	ac_signals_reraise();
 	return rc;
