@@ -24,7 +24,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
 DEMO      := build/demo-image
 
-.PHONY: all deps deps-check run test unit integration asan test-asan clean demo
+.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench
 
 all: $(BIN)
 
@@ -41,7 +41,15 @@ $(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $(EXTRA_DEFS) -c -o $@ $<
+
+# The analysis cache is keyed by a hash of everything that decides a
+# file's analysis (analyzer/cache.h): any change starts a fresh cache.
+ANALYZER_INPUTS := $(sort $(wildcard analyzer/*.c analyzer/*.h syscalls/*.c syscalls/*.h)) \
+	data/syscalls/syscalls-kver.csv scripts/gen-syscalls.awk
+ANALYZER_HASH := $(shell cat $(ANALYZER_INPUTS) | sha256sum | cut -c1-16)
+$(BUILD)/analyzer/cache.o: $(ANALYZER_INPUTS)
+$(BUILD)/analyzer/cache.o: EXTRA_DEFS := -DANALYZER_HASH='"$(ANALYZER_HASH)"'
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -68,7 +76,8 @@ unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 
 integration: $(BIN)
-	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) tests/integration/run.sh
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) \
+		ABICHECK_TEST_CACHE=$(abspath $(BUILD))/test-cache tests/integration/run.sh
 
 # The same suites built with AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan:
@@ -79,6 +88,11 @@ test-asan:
 test: deps-check
 	$(MAKE) --no-print-directory all unit integration
 	$(MAKE) --no-print-directory test-asan
+
+# Timings into docs/PERFORMANCE.md (scripts/bench.sh); not part of `test`.
+bench: deps-check
+	@$(MAKE) --no-print-directory $(BIN)
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/bench.sh
 
 clean:
 	rm -rf build $(BIN)

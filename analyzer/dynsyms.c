@@ -360,6 +360,23 @@ static void read_ctors(const struct elf_file *ef, struct dynsyms *out,
 			read_array(ef, out, &cap, arr[k], sz[k], slots, nslots);
 }
 
+static int by_name_cmp(const void *a, const void *b)
+{
+	const struct dyn_symbol *x = *(const struct dyn_symbol *const *)a;
+	const struct dyn_symbol *y = *(const struct dyn_symbol *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+static void index_exports(struct dynsyms *d)
+{
+	d->by_name = xcalloc(d->nexports + 1, sizeof(*d->by_name));
+	for (size_t i = 0; i < d->nexports; i++)
+		d->by_name[i] = &d->exports[i];
+	sort_array(d->by_name, d->nexports, sizeof(*d->by_name), by_name_cmp);
+}
+
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 {
 	struct version_names vn = { 0 };
@@ -374,6 +391,7 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 	read_plt(ef, &map, out);
 	read_data_refs(ef, out, &slots, &nslots);
 	read_ctors(ef, out, slots, nslots);
+	index_exports(out);
 	free(slots);
 	free(map.import);
 	free(map.export);
@@ -383,6 +401,7 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 void dynsyms_free(struct dynsyms *d)
 {
 	free(d->exports);
+	free(d->by_name);
 	free(d->imports);
 	free(d->plt);
 	free(d->data_refs);
@@ -408,11 +427,17 @@ const struct dyn_symbol *dynsyms_export(const struct dynsyms *d, const char *nam
 					const char *version)
 {
 	const struct dyn_symbol *fallback = NULL;
+	size_t lo = 0, hi = d->nexports;
 
-	for (size_t i = 0; i < d->nexports; i++) {
-		const struct dyn_symbol *s = &d->exports[i];
-		if (strcmp(s->name, name))
-			continue;
+	while (lo < hi) { /* the first export called `name` */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < d->nexports && !strcmp(d->by_name[i]->name, name); i++) {
+		const struct dyn_symbol *s = d->by_name[i];
 		if (version && s->version && !strcmp(s->version, version))
 			return s;
 		/* Unversioned requests bind to the default (@@) version. */

@@ -33,6 +33,9 @@ struct plt_stub {
 struct dynsyms {
 	struct dyn_symbol *exports, *imports;
 	size_t nexports, nimports;
+	/* exports by name, dynsym order among equal names: binding every
+	 * import of every program looks names up (reach.c) */
+	const struct dyn_symbol **by_name;
 	struct plt_stub *plt; /* sorted by addr */
 	size_t nplt;
 	uint64_t *data_refs;  /* addresses stored by RELATIVE relocations */

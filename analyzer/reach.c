@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include "analyzer/arch.h"
+#include "analyzer/cache.h"
 #include "analyzer/dynsyms.h"
 #include "analyzer/elf_facts.h"
 #include "analyzer/functions.h"
+#include "common/digest.h"
 #include "common/sort.h"
 #include "common/xalloc.h"
 
@@ -27,7 +29,8 @@ struct adj {
 struct reach_object {
 	const struct image_node *node;
 	char label[128];
-	bool ok;             /* analysed: its graph exists */
+	bool ok;             /* analysed: it can have a graph */
+	bool graph_ready;    /* dyn, adj, taken, *_fn are built */
 	struct elf_scan scan; /* the same analysis `scan` reports */
 	struct dynsyms dyn;
 	struct adj *adj;        /* sorted by from */
@@ -163,22 +166,30 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	struct ac_error err;
 	int fd;
 
+
 	o->node = n;
 	fd = image_open_file(rc->img, n, &err);
 	if (fd < 0) {
 		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
 	} else {
-		elf_scan_fd(fd, &o->scan);
+		elf_scan_fd(fd, &o->scan, rc->cache);
 		close(fd);
 	}
 	set_label(o);
-	if (!o->scan.has_sites)
-		return o;
+	o->ok = o->scan.has_sites;
+	return o;
+}
+
+/* The graph is built when a walk first needs it: a cached result needs
+ * only the object's identity. */
+static void ensure_graph(struct reach_object *o)
+{
+	if (!o->ok || o->graph_ready)
+		return;
 	dynsyms_read(&o->scan.file, &o->dyn);
 	build_graph(o);
 	map_sites(o);
-	o->ok = true;
-	return o;
+	o->graph_ready = true;
 }
 
 const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n)
@@ -239,6 +250,11 @@ struct walk {
 	uint32_t *via_import;       /* with VIA_IMPORT: import index in the parent's object */
 	uint32_t *depth;            /* 0 = unreached */
 	bool *startup;
+	/* Per object: its imports' bindings (node + 1, -1 unbound, 0 not yet
+	 * asked), since a walk asks the same ones over and over; and whether
+	 * its address-taken functions were all visited already. */
+	long **bound;
+	bool *taken_done;
 	size_t *queue;
 	size_t head, tail;
 	const char *program;
@@ -281,6 +297,19 @@ static bool bind(const struct walk *w, const struct dyn_symbol *imp, size_t *obj
 	return false;
 }
 
+/* bind(), once per (object, import) of a walk. */
+static long bound_node(struct walk *w, size_t oi, uint32_t imp)
+{
+	long *b = &w->bound[oi][imp];
+	size_t to;
+	long fn;
+
+	if (!*b)
+		*b = bind(w, &w->objs[oi]->dyn.imports[imp], &to, &fn) ?
+			     (long)(w->base[to] + (size_t)fn) + 1 : -1;
+	return *b - 1;
+}
+
 static void expand(struct walk *w, size_t node, bool follow_indirect)
 {
 	size_t oi = obj_of_node(w, node);
@@ -292,15 +321,18 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 		if (a->kind == ADJ_LOCAL || (a->kind == ADJ_REF && follow_indirect)) {
 			visit(w, w->base[oi] + a->target, (long)node, VIA_CALL, 0);
 		} else if (a->kind == ADJ_IMPORT) {
-			size_t to;
-			long fn;
-			if (bind(w, &o->dyn.imports[a->target], &to, &fn))
-				visit(w, w->base[to] + (size_t)fn, (long)node, VIA_IMPORT, a->target);
+			long to = bound_node(w, oi, a->target);
+			if (to >= 0)
+				visit(w, (size_t)to, (long)node, VIA_IMPORT, a->target);
 		}
 	}
-	if (follow_indirect && o->has_indirect[f])
+	/* The first indirect call of an object reaches all its address-taken
+	 * functions; later ones cannot reach anything new. */
+	if (follow_indirect && o->has_indirect[f] && !w->taken_done[oi]) {
 		for (size_t i = 0; i < o->ntaken; i++)
 			visit(w, w->base[oi] + o->taken[i], (long)node, VIA_INDIRECT, 0);
+		w->taken_done[oi] = true;
+	}
 }
 
 static void run(struct walk *w, bool follow_indirect)
@@ -420,6 +452,7 @@ static void program_roots(struct walk *w)
 static void reset(struct walk *w)
 {
 	memset(w->depth, 0, w->nodes * sizeof(*w->depth));
+	memset(w->taken_done, 0, w->nobjs * sizeof(*w->taken_done));
 	w->head = w->tail = 0;
 }
 
@@ -513,7 +546,7 @@ static void collect_vdso(struct reach_result *r, const struct walk *w, size_t oi
 	for (size_t i = 0; best && i < o->scan.sites.nvdso; i++) {
 		char last[160];
 		r->vdso = xrealloc(r->vdso, (r->nvdso + 1) * sizeof(*r->vdso));
-		r->vdso[r->nvdso].name = o->scan.sites.vdso_symbols[i];
+		r->vdso[r->nvdso].name = xstrdup(o->scan.sites.vdso_symbols[i]);
 		snprintf(last, sizeof(last), "looks up %s in the vDSO", o->scan.sites.vdso_symbols[i]);
 		make_chain(w, best, last, &r->vdso[r->nvdso].chain);
 		r->nvdso++;
@@ -560,12 +593,41 @@ static long interpreter(struct walk *w, struct reach_ctx *rc)
 	return add_walk_object(w, rc, n);
 }
 
+/* Everything the walk reads: the program's path (chains name it), and
+ * each object's content, label and place, in walk order.  False when an
+ * object's content has no key (it was not analysed through the cache). */
+static bool walk_key(const struct walk *w, long interp, struct digest *key)
+{
+	struct hasher *h = hasher_new(DIGEST_SHA256);
+	char buf[64];
+
+	if (!h)
+		return false;
+	hasher_update(h, "abicheck-reach/1\n", 17);
+	hasher_update(h, w->program, strlen(w->program) + 1);
+	snprintf(buf, sizeof(buf), "interp %ld\n", interp);
+	hasher_update(h, buf, strlen(buf));
+	for (size_t i = 0; i < w->nobjs; i++) {
+		const struct reach_object *o = w->objs[i];
+		if (!o->scan.sha256[0]) {
+			hasher_free(h);
+			return false;
+		}
+		hasher_update(h, o->scan.sha256, 64);
+		hasher_update(h, o->label, strlen(o->label) + 1);
+	}
+	hasher_finish(h, key);
+	return true;
+}
+
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
 {
 	struct walk w = { .program = NULL };
 	struct load_closure lc;
 	char prog[4100];
 	long interp;
+	struct digest key;
+	bool cacheable;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(prog, sizeof(prog), "/%s", program->path);
@@ -576,6 +638,13 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 		add_walk_object(&w, rc, lc.libs[i].node);
 	load_closure_free(&lc);
 	interp = interpreter(&w, rc);
+	cacheable = rc->cache && walk_key(&w, interp, &key);
+	if (cacheable && reach_result_load(rc->cache, &key, out)) {
+		free(w.objs);
+		return;
+	}
+	for (size_t i = 0; i < w.nobjs; i++)
+		ensure_graph(w.objs[i]);
 	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
 	for (size_t i = 0; i < w.nobjs; i++)
 		w.base[i + 1] = w.base[i] + w.objs[i]->scan.sites.funcs.n;
@@ -586,6 +655,10 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	w.depth = xcalloc(w.nodes + 1, sizeof(uint32_t));
 	w.startup = xcalloc(w.nodes + 1, sizeof(bool));
 	w.queue = xcalloc(w.nodes + 1, sizeof(size_t));
+	w.taken_done = xcalloc(w.nobjs + 1, sizeof(bool));
+	w.bound = xcalloc(w.nobjs + 1, sizeof(long *));
+	for (size_t i = 0; i < w.nobjs; i++)
+		w.bound[i] = xcalloc(w.objs[i]->dyn.nimports + 1, sizeof(long));
 
 	startup_roots(&w, interp);
 	run(&w, false);
@@ -616,6 +689,8 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 		out->functions += w.depth[i] != 0;
 	out->objects = w.nobjs;
 	note_unbound(out, &w);
+	if (cacheable)
+		reach_result_store(rc->cache, &key, out);
 	free(w.objs);
 	free(w.base);
 	free(w.parent);
@@ -624,6 +699,10 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	free(w.depth);
 	free(w.startup);
 	free(w.queue);
+	free(w.taken_done);
+	for (size_t i = 0; i < w.nobjs; i++)
+		free(w.bound[i]);
+	free(w.bound);
 }
 
 
@@ -633,8 +712,10 @@ void reach_result_free(struct reach_result *r)
 		chain_free(&r->syscalls[i].chain);
 	for (size_t i = 0; i < r->nvsyscalls; i++)
 		chain_free(&r->vsyscalls[i].chain);
-	for (size_t i = 0; i < r->nvdso; i++)
+	for (size_t i = 0; i < r->nvdso; i++) {
 		chain_free(&r->vdso[i].chain);
+		free(r->vdso[i].name);
+	}
 	for (size_t i = 0; i < r->nunbound; i++)
 		free(r->unbound[i]);
 	free(r->syscalls);

@@ -49,7 +49,7 @@ struct reached_vsyscall {
 };
 
 struct reached_vdso {
-	const char *name; /* borrowed from the object's mapping */
+	char *name; /* owned */
 	struct reach_chain chain;
 };
 
@@ -77,6 +77,7 @@ struct reach_object;
 
 struct reach_ctx {
 	const struct image *img;
+	struct analysis_cache *cache; /* NULL: analyse every object afresh */
 	struct loader *loader;
 	struct reach_object **objs;
 	size_t nobjs, capobjs;
@@ -92,5 +93,14 @@ const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node 
 /* Everything `program` (an ELF node of the image) can reach. */
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);
 void reach_result_free(struct reach_result *r);
+
+/* A result in the analysis cache (analyzer/reach_cache.c), keyed by all
+ * the walk read; load returns false on a miss. */
+struct analysis_cache;
+struct digest;
+bool reach_result_load(struct analysis_cache *c, const struct digest *key,
+		       struct reach_result *out);
+void reach_result_store(struct analysis_cache *c, const struct digest *key,
+			const struct reach_result *r);
 
 #endif

@@ -5,8 +5,27 @@
 #include <string.h>
 
 #include "analyzer/arch.h"
+#include "analyzer/cache.h"
 
-void elf_scan_fd(int fd, struct elf_scan *scan)
+static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
+		   struct ac_error *err)
+{
+	struct digest key;
+
+	if (!cache || !cache->dir)
+		return analyze_sites(&scan->file, a, &scan->sites, err);
+	analysis_cache_key(&scan->file, &key);
+	memcpy(scan->sha256, key.hex, 64);
+	if (analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
+		return 0;
+	/* Failures are not cached: they are cheap to find again. */
+	if (analyze_sites(&scan->file, a, &scan->sites, err) < 0)
+		return -1;
+	analysis_cache_store(cache, &key, &scan->file, &scan->sites);
+	return 0;
+}
+
+void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache)
 {
 	struct ac_error err;
 	const struct arch *a;
@@ -27,7 +46,7 @@ void elf_scan_fd(int fd, struct elf_scan *scan)
 			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
 		return;
-	if (analyze_sites(&scan->file, a, &scan->sites, &err) == 0)
+	if (analyze(scan, a, cache, &err) == 0)
 		scan->has_sites = true;
 	else if (!scan->error[0])
 		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);

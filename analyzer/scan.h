@@ -17,12 +17,15 @@ struct elf_scan {
 	struct elf_facts facts;
 	struct site_report sites;
 	bool has_sites;       /* false: architecture without a backend */
+	char sha256[65];      /* the content's, when the cache computed it; else "" */
 	char error[AC_ERROR_MAX]; /* per-file error ("" when fine) */
 };
 
-/* Analyses the ELF open on fd.  Never fails as a whole: a malformed file
- * fills scan->error and leaves the rest empty. */
-void elf_scan_fd(int fd, struct elf_scan *scan);
+struct analysis_cache;
+
+/* Analyses the ELF open on fd, through `cache` when not NULL.  Never fails
+ * as a whole: a malformed file fills scan->error and leaves the rest empty. */
+void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache);
 void elf_scan_free(struct elf_scan *scan);
 
 #endif

@@ -641,5 +641,6 @@ void site_report_free(struct site_report *r)
 	free(r->wcalls);
 	free(r->vsyscalls);
 	free(r->vdso_symbols);
+	free(r->owned_strings);
 	memset(r, 0, sizeof(*r));
 }

@@ -74,6 +74,7 @@ struct site_report {
 	const char **vdso_symbols; /* point into the mapped file */
 	size_t nvdso;
 	size_t code_bytes, undecodable_bytes;
+	char *owned_strings; /* names a cached report could not point into the file for */
 };
 
 /* Decodes `len` bytes at `addr` and lifts them (stops at the first

@@ -27,6 +27,8 @@ struct cli_options {
 	const char *file;
 	bool list_files; /* inspect --files */
 	bool reach;      /* scan --reach */
+	bool no_cache;   /* --no-cache */
+	const char *cache_dir; /* --cache-dir, NULL = $XDG_CACHE_HOME/abicheck */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
 	int npaths;
 	struct image_options image_opts;

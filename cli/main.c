@@ -19,7 +19,7 @@
 enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
-	OPT_MAX_FILE, OPT_VERSION, OPT_REACH,
+	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +28,8 @@ static const struct option long_opts[] = {
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "reach", no_argument, NULL, OPT_REACH },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -63,6 +65,10 @@ static const char usage_text[] =
 	"      --files               inspect: list every entry, not only ELF files\n"
 	"      --reach               scan: what each program reaches through its\n"
 	"                            libraries, with one shortest chain per item\n"
+	"      --no-cache            analyse every file afresh; read and write no\n"
+	"                            cache entries\n"
+	"      --cache-dir DIR       analysis cache (default $XDG_CACHE_HOME/abicheck,\n"
+	"                            else ~/.cache/abicheck)\n"
 	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
 	"                            refusing the image\n"
 	"      --tmpdir DIR          parent of the private temporary directory\n"
@@ -159,6 +165,8 @@ static int handle_option(int c, struct cli_options *o)
 		return -1;
 	case OPT_FILES: o->list_files = true; return -1;
 	case OPT_REACH: o->reach = true; return -1;
+	case OPT_NO_CACHE: o->no_cache = true; return -1;
+	case OPT_CACHE_DIR: o->cache_dir = optarg; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
 	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
 	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:

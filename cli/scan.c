@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analyzer/cache.h"
 #include "analyzer/loader.h"
 #include "analyzer/reach.h"
 #include "analyzer/scan.h"
@@ -371,7 +372,8 @@ static int select_nodes(const struct cli_options *o, struct image *img,
 	return 0;
 }
 
-static void scan_node(struct image *img, const struct image_node *n, struct elf_scan *s)
+static void scan_node(struct image *img, const struct image_node *n, struct elf_scan *s,
+		      struct analysis_cache *cache)
 {
 	struct ac_error err;
 	int fd = image_open_file(img, n, &err);
@@ -381,8 +383,32 @@ static void scan_node(struct image *img, const struct image_node *n, struct elf_
 		snprintf(s->error, sizeof(s->error), "%s", err.msg);
 		return;
 	}
-	elf_scan_fd(fd, s);
+	elf_scan_fd(fd, s, cache);
 	close(fd);
+}
+
+/* The on-disk analysis cache, unless --no-cache; one that cannot be set
+ * up costs speed, never the run. */
+static struct analysis_cache *open_cache(const struct cli_options *o, struct analysis_cache *c)
+{
+	struct ac_error err;
+
+	if (o->no_cache)
+		return NULL;
+	if (analysis_cache_open(c, o->cache_dir, &err) < 0) {
+		fprintf(stderr, "abicheck: warning: analysis cache off: %s\n", err.msg);
+		return NULL;
+	}
+	return c;
+}
+
+static json_t *json_cache(const struct analysis_cache *c)
+{
+	if (!c)
+		return json_pack("{s:b}", "enabled", 0);
+	return json_pack("{s:b, s:s, s:I, s:I, s:I}", "enabled", 1, "version",
+			 analysis_cache_version(), "hits", (json_int_t)c->hits, "misses",
+			 (json_int_t)c->misses, "stored", (json_int_t)c->stores);
 }
 
 int cmd_scan(const struct cli_options *o, FILE *out)
@@ -395,6 +421,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	size_t errors = 0;
 	struct loader ld;
 	struct reach_ctx rc;
+	struct analysis_cache cache_store, *cache;
 
 	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
@@ -409,8 +436,10 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	if (o->output == OUTPUT_TABLE)
 		fprintf(out, "%-51s %-10s %-8s %-6s %9s\n", "PATH", "TYPE", "MACHINE", "LIBC",
 			"SITES");
+	cache = open_cache(o, &cache_store);
 	loader_init(&ld, img);
 	reach_init(&rc, img, &ld);
+	rc.cache = cache;
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
 		struct elf_scan own;
 		const struct elf_scan *s = &own;
@@ -420,7 +449,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 		if (o->reach)
 			s = reach_scan(&rc, nodes[i]);
 		else
-			scan_node(img, nodes[i], &own);
+			scan_node(img, nodes[i], &own, cache);
 		loader_closure(&ld, nodes[i], &lc);
 		if (o->reach && s->file.elf)
 			reach_program(&rc, nodes[i], &rr);
@@ -445,19 +474,25 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	reach_free(&rc);
 	loader_free(&ld);
 	if (o->output == OUTPUT_JSON) {
-		json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:o, s:{s:I, s:I}}", "schema",
+		json_t *root = json_pack("{s:s, s:{s:s, s:s}, s:o, s:{s:I, s:I, s:o}}", "schema",
 					 SCAN_SCHEMA, "image", "ref", img->ref, "transport",
 					 image_transport_name(img->transport), "files", files,
 					 "summary", "files", (json_int_t)n, "errors",
-					 (json_int_t)errors);
+					 (json_int_t)errors, "cache", json_cache(cache));
 		json_dumpf(root, out, JSON_INDENT(2));
 		fputc('\n', out);
 		json_decref(root);
 	} else {
 		json_decref(files);
-		fprintf(out, "\n%zu ELF files scanned, %zu with errors\n", n, errors);
+		fprintf(out, "\n%zu ELF files scanned, %zu with errors", n, errors);
+		if (cache)
+			fprintf(out, "; analysis cache: %zu hits, %zu misses", cache->hits,
+				cache->misses);
+		fputc('\n', out);
 	}
 	free(nodes);
 	image_close(img);
+	if (cache)
+		analysis_cache_close(cache);
 	return ac_interrupted() ? EXIT_USAGE_OR_INPUT : EXIT_OK;
 }

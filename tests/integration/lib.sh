@@ -8,6 +8,9 @@ set -u
 TOOLS=${TOOLS:-$(cd "$(dirname "$0")/../tools" && pwd)}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/abicheck-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# The analysis cache of the runs: shared by the suites of one build
+# (Makefile), never the user's own.
+export XDG_CACHE_HOME="${ABICHECK_TEST_CACHE:-$WORK/xdg-cache}"
 PASS=0
 FAILS=0
 TEST_NAME=$(basename "$0" .sh)

@@ -1,0 +1,83 @@
+/* analyzer/cache.h — per-file analysis results kept on disk.
+ *
+ * Owns the expensive part of an ELF file's analysis (disassembly, data
+ * flow: the site_report) stored under $XDG_CACHE_HOME/abicheck, keyed by
+ * the sha256 of the file's content and the analyzer's version, so a libc
+ * is analysed once across images and runs.  The version is a hash of the
+ * analyzer's own sources (Makefile), so a changed analyzer never reads
+ * results an older one wrote.  Entries are written to a temporary name and
+ * renamed (concurrent runs are safe) and end with a sha256 of their bytes:
+ * a truncated or damaged entry is a miss, never wrong results.  Everything
+ * read back is bounds-checked against the entry and the mapped file.
+ * Ownership: the cache struct owns its directory path; loaded reports own
+ * their strings (site_report.owned_strings).
+ */
+#ifndef ABICHECK_ANALYZER_CACHE_H
+#define ABICHECK_ANALYZER_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/elf_file.h"
+#include "analyzer/sites.h"
+#include "common/digest.h"
+
+struct analysis_cache {
+	char *dir;       /* .../abicheck/analysis/<version>; NULL = disabled */
+	size_t hits, misses, stores, store_failures;
+};
+
+/* Opens the cache in `root` (NULL: $XDG_CACHE_HOME/abicheck, else
+ * ~/.cache/abicheck).  A cache that cannot be created disables itself
+ * and returns -1 with the reason (callers warn and go on). */
+int analysis_cache_open(struct analysis_cache *c, const char *root, struct ac_error *err);
+void analysis_cache_close(struct analysis_cache *c);
+
+/* The analyzer version that keys entries ("<release>-<source hash>"). */
+const char *analysis_cache_version(void);
+
+/* What an entry holds: a file's site_report, or a program's reach result
+ * (keyed by everything the walk reads: analyzer/reach.c). */
+enum cache_kind { CACHE_SITES = 1, CACHE_REACH = 2 };
+
+/* Building and reading entry bodies (host byte order). */
+struct wbuf {
+	uint8_t *p;
+	size_t n, cap;
+};
+struct rbuf {
+	const uint8_t *p;
+	size_t n, off;
+	bool bad; /* a read went past the end: the entry is a miss */
+};
+void cache_put(struct wbuf *b, const void *v, size_t len);
+void cache_put64(struct wbuf *b, uint64_t v);
+void cache_put32(struct wbuf *b, uint32_t v);
+void cache_put_str(struct wbuf *b, const char *s); /* NULL allowed */
+void cache_get(struct rbuf *b, void *v, size_t len);
+uint64_t cache_get64(struct rbuf *b);
+uint32_t cache_get32(struct rbuf *b);
+char *cache_get_str(struct rbuf *b); /* NULL for NULL or on error */
+/* A zeroed array for `n` records the entry says follow, each at least
+ * `min_record` bytes: NULL (and b->bad) when they cannot fit what is left,
+ * so a hostile count never becomes a huge allocation. */
+void *cache_get_array(struct rbuf *b, uint64_t n, size_t min_record, size_t elem);
+
+void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
+			  const struct digest *key, const struct wbuf *body);
+/* The body of an intact entry (positioned in *b; free the returned
+ * buffer), or NULL on a miss. */
+uint8_t *analysis_cache_read(struct analysis_cache *c, enum cache_kind kind,
+			     const struct digest *key, struct rbuf *b);
+
+/* The key of ef: the sha256 of its bytes. */
+void analysis_cache_key(const struct elf_file *ef, struct digest *key);
+
+/* Fills *out from the entry for `key`; false on a miss.  `a` is the
+ * backend the report is for (the entry does not store pointers). */
+bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
+			 const struct elf_file *ef, const struct arch *a, struct site_report *out);
+void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
+			  const struct elf_file *ef, const struct site_report *r);
+
+#endif
