@@ -97,9 +97,11 @@ static void print_table(FILE *out, const struct kconfig *c, const struct version
 	fputc('\n', out);
 }
 
-static const char *kind_name(enum cc_step_kind k)
+static const char *kind_name(const struct cc_result *r)
 {
-	switch (k) {
+	if (!r->name)
+		return "note"; /* the swap note, the ext3/ext4 hints */
+	switch (r->kind) {
 	case CC_OPTION: case CC_SWAP: return "option";
 	case CC_VSYSCALL: return "vsyscall";
 	case CC_SYSCTL: return "sysctl";
@@ -146,7 +148,7 @@ static void print_json(FILE *out, const struct kconfig *c, const struct version_
 			continue;
 		json_array_append_new(checks,
 			json_pack("{s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:s, s:b, s:s?}",
-				  "group", r->group, "driver", r->driver, "kind", kind_name(r->kind),
+				  "group", r->group, "driver", r->driver, "kind", kind_name(r),
 				  "name", r->name, "verdict", r->verdict, "value", r->value,
 				  "status", cc_status_name(r->status), "counts", r->counts,
 				  "note", r->note));
