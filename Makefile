@@ -15,7 +15,8 @@ BIN   ?= abicheck
 LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 GEN_SRC  := $(BUILD)/gen/syscall_table.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/syscall_table.o
+GEN_CC   := $(BUILD)/gen/checkconfig_steps.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/syscall_table.o $(BUILD)/gen/checkconfig_steps.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -36,7 +37,13 @@ $(GEN_SRC): data/syscalls/syscalls-kver.csv scripts/gen-syscalls.awk
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-syscalls.awk $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h
+# check-config.sh's options, groups and version conditions, generated from
+# the vendored JSON (probes/checkconfig.h); jq is already a test dependency.
+$(GEN_CC): data/checkconfig/moby-check-config-options.json scripts/gen-checkconfig.jq
+	@mkdir -p $(dir $@)
+	jq -r -f scripts/gen-checkconfig.jq $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)
@@ -51,9 +58,11 @@ ANALYZER_HASH := $(shell cat $(ANALYZER_INPUTS) | sha256sum | cut -c1-16)
 $(BUILD)/analyzer/cache.o: $(ANALYZER_INPUTS)
 $(BUILD)/analyzer/cache.o: EXTRA_DEFS := -DANALYZER_HASH='"$(ANALYZER_HASH)"'
 
+# Unit tests find checked-in fixtures through ABICHECK_FIXTURES_DIR.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka $(LDFLAGS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -DABICHECK_FIXTURES_DIR='"$(abspath tests/fixtures)"' \
+		-o $@ $< $(LIB_OBJ) $(PKG_LIBS) -lcmocka $(LDFLAGS)
 
 # Installs the Debian packages the build and the tests need (see DESIGN.md).
 deps:

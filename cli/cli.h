@@ -30,12 +30,18 @@ struct cli_options {
 	bool no_cache;   /* --no-cache */
 	const char *cache_dir; /* --cache-dir, NULL = $XDG_CACHE_HOME/abicheck */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
+	const char *kernel_version; /* kernel-config --kernel-version X.Y */
 	int npaths;
 	struct image_options image_opts;
 };
 
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
+/* image is the optional FILE (NULL: find the config like check-config.sh). */
+int cmd_kernel_config(const struct cli_options *o, FILE *out);
+
+/* "6.1", "6.1.0-13-amd64" -> {6, 1}; -1 when it is not a version. */
+int parse_kernel_version(const char *s, unsigned v[2]);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

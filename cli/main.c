@@ -19,7 +19,7 @@
 enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
-	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR,
+	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +30,7 @@ static const struct option long_opts[] = {
 	{ "reach", no_argument, NULL, OPT_REACH },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -53,6 +54,10 @@ static const char usage_text[] =
 	"                     (also the default until the verdict stage lands)\n"
 	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
 	"                     library resolution of every ELF file (or of PATHs)\n"
+	"  kernel-config [FILE]  moby's check-config.sh over a kernel .config (plain or\n"
+	"                     gzip; default: this machine's, found like the script),\n"
+	"                     plus the Container ABI checks (vsyscall, IA32, x32,\n"
+	"                     page size, binfmt_misc, seccomp, user namespaces)\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -69,6 +74,8 @@ static const char usage_text[] =
 	"                            cache entries\n"
 	"      --cache-dir DIR       analysis cache (default $XDG_CACHE_HOME/abicheck,\n"
 	"                            else ~/.cache/abicheck)\n"
+	"      --kernel-version X.Y  kernel-config: version for the script's version\n"
+	"                            conditions (default: the config header's)\n"
 	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
 	"                            refusing the image\n"
 	"      --tmpdir DIR          parent of the private temporary directory\n"
@@ -167,6 +174,14 @@ static int handle_option(int c, struct cli_options *o)
 	case OPT_REACH: o->reach = true; return -1;
 	case OPT_NO_CACHE: o->no_cache = true; return -1;
 	case OPT_CACHE_DIR: o->cache_dir = optarg; return -1;
+	case OPT_KERNEL_VERSION: {
+		unsigned v[2];
+
+		if (parse_kernel_version(optarg, v) < 0)
+			return usage_error("invalid --kernel-version '%s' (X.Y, e.g. 6.1)", optarg);
+		o->kernel_version = optarg;
+		return -1;
+	}
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
 	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
 	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:
@@ -190,6 +205,7 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "inspect", cmd_inspect, true, false },
 	{ "scan", cmd_scan, true, true },
+	{ "kernel-config", cmd_kernel_config, false, false },
 };
 
 static const struct subcommand *find_subcommand(const char *name)

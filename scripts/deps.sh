@@ -3,9 +3,10 @@
 # and tests need.  Why each one is there: docs/DESIGN.md "Dependencies".
 set -eu
 
-# Build: the design card's libraries plus compression and hashing.
+# Build: the design card's libraries plus compression and hashing; jq
+# generates the check-config.sh table (scripts/gen-checkconfig.jq).
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
-libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev"
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev jq"
 # Tests: real producers and a reference unpacker for fixture images.
 TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base
 binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
