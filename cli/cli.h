@@ -34,6 +34,7 @@ struct cli_options {
 
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
+int cmd_probe(const struct cli_options *o, FILE *out);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

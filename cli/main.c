@@ -51,6 +51,9 @@ static const char usage_text[] =
 	"                     (also the default until the verdict stage lands)\n"
 	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
 	"                     library resolution of every ELF file (or of PATHs)\n"
+	"  probe              the live kernel profile of this machine: release, ABIs\n"
+	"                     and their syscalls, vsyscall, vDSO, binfmt_misc, seccomp,\n"
+	"                     cgroup, container (schema abicheck.profile/v1)\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -179,9 +182,11 @@ static const struct subcommand {
 	int (*run)(const struct cli_options *o, FILE *out);
 	bool needs_image; /* else the positional (a FILE, a SPEC) is optional */
 	bool takes_paths; /* more positionals after the first */
+	bool no_positional; /* takes no positional at all (probe) */
 } subcommands[] = {
-	{ "inspect", cmd_inspect, true, false },
-	{ "scan", cmd_scan, true, true },
+	{ "inspect", cmd_inspect, true, false, false },
+	{ "scan", cmd_scan, true, true, false },
+	{ "probe", cmd_probe, false, false, true },
 };
 
 static const struct subcommand *find_subcommand(const char *name)
@@ -216,6 +221,8 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 	for (int i = optind; i < nopts; i++) {
 		if (!o->subcommand && !o->image && (sc = find_subcommand(argv[i])))
 			o->subcommand = argv[i];
+		else if (sc && sc->no_positional)
+			return usage_error("unexpected argument '%s'", argv[i]);
 		else if (!o->image)
 			o->image = argv[i];
 		else if (sc && sc->takes_paths) {
