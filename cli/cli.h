@@ -42,6 +42,7 @@ int cmd_kernel_config(const struct cli_options *o, FILE *out);
 
 /* "6.1", "6.1.0-13-amd64" -> {6, 1}; -1 when it is not a version. */
 int parse_kernel_version(const char *s, unsigned v[2]);
+int cmd_probe(const struct cli_options *o, FILE *out);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

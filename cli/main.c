@@ -58,6 +58,9 @@ static const char usage_text[] =
 	"                     gzip; default: this machine's, found like the script),\n"
 	"                     plus the Container ABI checks (vsyscall, IA32, x32,\n"
 	"                     page size, binfmt_misc, seccomp, user namespaces)\n"
+	"  probe              the live kernel profile of this machine: release, ABIs\n"
+	"                     and their syscalls, vsyscall, vDSO, binfmt_misc, seccomp,\n"
+	"                     cgroup, container (schema abicheck.profile/v1)\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -202,10 +205,12 @@ static const struct subcommand {
 	int (*run)(const struct cli_options *o, FILE *out);
 	bool needs_image; /* else the positional (a FILE, a SPEC) is optional */
 	bool takes_paths; /* more positionals after the first */
+	bool no_positional; /* takes no positional at all (probe) */
 } subcommands[] = {
-	{ "inspect", cmd_inspect, true, false },
-	{ "scan", cmd_scan, true, true },
-	{ "kernel-config", cmd_kernel_config, false, false },
+	{ "inspect", cmd_inspect, true, false, false },
+	{ "scan", cmd_scan, true, true, false },
+	{ "kernel-config", cmd_kernel_config, false, false, false },
+	{ "probe", cmd_probe, false, false, true },
 };
 
 static const struct subcommand *find_subcommand(const char *name)
@@ -240,6 +245,8 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 	for (int i = optind; i < nopts; i++) {
 		if (!o->subcommand && !o->image && (sc = find_subcommand(argv[i])))
 			o->subcommand = argv[i];
+		else if (sc && sc->no_positional)
+			return usage_error("unexpected argument '%s'", argv[i]);
 		else if (!o->image)
 			o->image = argv[i];
 		else if (sc && sc->takes_paths) {

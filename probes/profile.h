@@ -80,6 +80,7 @@ struct kernel_profile {
 	size_t nbinfmt;
 	enum tristate seccomp;   /* seccomp filters available (SECCOMP_FILTER) */
 	int cgroup_version;      /* 1, 2, 0 = unknown */
+	bool cgroup_hybrid;      /* v1 controllers with a v2 hierarchy beside them */
 	enum tristate in_container;
 	int self_seccomp;        /* the prober's Seccomp: field, -1 unknown */
 	char *container_hint;    /* why we think we are in a container */
