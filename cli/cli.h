@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "images/image.h"
+#include "syscalls/table.h"
 
 #define EXIT_OK 0
 #define EXIT_PREDICTED_FAILURE 1
@@ -29,11 +30,19 @@ struct cli_options {
 	bool reach;      /* scan --reach */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
 	int npaths;
+	const char *arch;           /* seccomp --arch */
+	const char *kernel_version; /* seccomp --kernel-version X.Y */
+	const char *libseccomp;     /* seccomp --libseccomp VERSION */
+	const char *cap_add;        /* seccomp --cap-add CAP[,CAP] */
 	struct image_options image_opts;
 };
 
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
+int cmd_seccomp(const struct cli_options *o, FILE *out);
+
+/* "x86_64", "amd64", "armhf"… -> arch; -1 if unknown. */
+int cli_parse_arch(const char *s, enum syscall_arch *out);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

@@ -19,7 +19,8 @@
 enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
-	OPT_MAX_FILE, OPT_VERSION, OPT_REACH,
+	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_ARCH, OPT_KERNEL_VERSION, OPT_LIBSECCOMP,
+	OPT_CAP_ADD,
 };
 
 static const struct option long_opts[] = {
@@ -28,6 +29,10 @@ static const struct option long_opts[] = {
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "reach", no_argument, NULL, OPT_REACH },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
+	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -51,6 +56,11 @@ static const char usage_text[] =
 	"                     (also the default until the verdict stage lands)\n"
 	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
 	"                     library resolution of every ELF file (or of PATHs)\n"
+	"  seccomp [SPEC] [[ABI/]SYSCALL[:a0=V,a1=V...]...]  what the runtime's\n"
+	"                     seccomp filter answers per syscall, and why (every\n"
+	"                     syscall of the arch when none is given); SPEC:\n"
+	"                     docker[:VERSION] (default docker) | podman[:VERSION] |\n"
+	"                     unconfined | FILE.json\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -63,6 +73,11 @@ static const char usage_text[] =
 	"      --files               inspect: list every entry, not only ELF files\n"
 	"      --reach               scan: what each program reaches through its\n"
 	"                            libraries, with one shortest chain per item\n"
+	"      --arch A              seccomp: the host's arch (default: this host's)\n"
+	"      --kernel-version X.Y  seccomp: host kernel for minKernel (default: uname)\n"
+	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
+	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
+	"                            default set (ALL for every one)\n"
 	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
 	"                            refusing the image\n"
 	"      --tmpdir DIR          parent of the private temporary directory\n"
@@ -159,6 +174,10 @@ static int handle_option(int c, struct cli_options *o)
 		return -1;
 	case OPT_FILES: o->list_files = true; return -1;
 	case OPT_REACH: o->reach = true; return -1;
+	case OPT_ARCH: o->arch = optarg; return -1;
+	case OPT_KERNEL_VERSION: o->kernel_version = optarg; return -1;
+	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
+	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
 	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
 	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:
@@ -182,6 +201,7 @@ static const struct subcommand {
 } subcommands[] = {
 	{ "inspect", cmd_inspect, true, false },
 	{ "scan", cmd_scan, true, true },
+	{ "seccomp", cmd_seccomp, false, true },
 };
 
 static const struct subcommand *find_subcommand(const char *name)
