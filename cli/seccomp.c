@@ -54,7 +54,7 @@ static int host_target(const struct cli_options *o, struct seccomp_target *t, st
 	t->libseccomp = o->libseccomp;
 	t->cap_add = o->cap_add;
 	if (uname(&u) < 0)
-		return ac_error_set(err, AC_ERR_SYSTEM, errno, "uname: %s", strerror(errno));
+		return ac_error_set(err, AC_ERR_SYSTEM, errno, "uname");
 	if (cli_parse_arch(o->arch ? o->arch : u.machine, &t->arch) < 0)
 		return ac_error_set(err, AC_ERR_USAGE, 0, "unknown arch '%s' (x86_64, i386, aarch64, "
 				    "arm, ppc64le, s390x, riscv64)", o->arch ? o->arch : u.machine);
@@ -144,6 +144,7 @@ static int collect(const struct cli_options *o, enum syscall_arch native, struct
 		for (int i = 0; *out && i < o->npaths; i++)
 			if (parse_query(o->paths[i], native, &(*out)[i], err) < 0) {
 				free(*out);
+				*out = NULL;
 				return -1;
 			}
 	}

@@ -520,8 +520,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct profile_rule *r, const cha
 		rc = seccomp_rule_add_array(ctx, r->action, nr, (unsigned)n, cmp);
 	}
 	if (rc < 0)
-		return ac_error_set(err, AC_ERR_INPUT, -rc, "rule for %s: libseccomp refuses it: %s",
-				    name, strerror(-rc));
+		return ac_error_set(err, AC_ERR_INPUT, -rc, "rule for %s: libseccomp refuses it", name);
 	return 0;
 }
 
@@ -563,7 +562,7 @@ int seccomp_export_prog(scmp_filter_ctx ctx, struct bpf_prog *out, struct ac_err
 	void *buf;
 
 	if (fd < 0)
-		return ac_error_set(err, AC_ERR_SYSTEM, errno, "memfd_create: %s", strerror(errno));
+		return ac_error_set(err, AC_ERR_SYSTEM, errno, "memfd_create");
 	if ((rc = seccomp_export_bpf(ctx, fd)) < 0 || fstat(fd, &st) < 0) {
 		close(fd);
 		return ac_error_set(err, AC_ERR_SYSTEM, rc < 0 ? -rc : errno,
@@ -702,7 +701,7 @@ static int read_profile_file(const char *path, char **buf, size_t *len, struct a
 	ssize_t got;
 
 	if (fd < 0)
-		return ac_error_set(err, AC_ERR_INPUT, errno, "%s", strerror(errno));
+		return ac_error_set(err, AC_ERR_INPUT, errno, "cannot open");
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return ac_error_set(err, AC_ERR_INPUT, 0, "not a regular file");
