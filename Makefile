@@ -14,9 +14,11 @@ BIN   ?= abicheck
 
 LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
-GEN_SRC  := $(BUILD)/gen/syscall_table.c
 GEN_CC   := $(BUILD)/gen/checkconfig_steps.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/syscall_table.o $(BUILD)/gen/checkconfig_steps.o
+GEN_SRC  := $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
+	$(BUILD)/gen/libseccomp_support.c $(GEN_CC)
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
+SECCOMP_JSON := $(sort $(wildcard data/seccomp/*.json))
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -33,7 +35,7 @@ $(BIN): $(LIB_OBJ) $(CLI_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDFLAGS)
 
 # Syscall tables are generated from data, never typed (syscalls/table.h).
-$(GEN_SRC): data/syscalls/syscalls-kver.csv scripts/gen-syscalls.awk
+$(BUILD)/gen/syscall_table.c: data/syscalls/syscalls-kver.csv scripts/gen-syscalls.awk
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-syscalls.awk $< > $@.tmp && mv $@.tmp $@
 
@@ -43,7 +45,17 @@ $(GEN_CC): data/checkconfig/moby-check-config-options.json scripts/gen-checkconf
 	@mkdir -p $(dir $@)
 	jq -r -f scripts/gen-checkconfig.jq $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h
+# So are the runtimes' seccomp profiles and libseccomp's name support
+# (probes/seccomp_data.h).
+$(BUILD)/gen/seccomp_profiles.c: $(SECCOMP_JSON) scripts/gen-seccomp-profiles.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-seccomp-profiles.awk $(SECCOMP_JSON) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/libseccomp_support.c: data/libseccomp/libseccomp-syscall-support.csv scripts/gen-libseccomp-support.awk
+	@mkdir -p $(dir $@)
+	awk -F, -f scripts/gen-libseccomp-support.awk $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h probes/seccomp_data.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)

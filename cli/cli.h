@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "images/image.h"
+#include "syscalls/table.h"
 
 #define EXIT_OK 0
 #define EXIT_PREDICTED_FAILURE 1
@@ -30,8 +31,11 @@ struct cli_options {
 	bool no_cache;   /* --no-cache */
 	const char *cache_dir; /* --cache-dir, NULL = $XDG_CACHE_HOME/abicheck */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
-	const char *kernel_version; /* kernel-config --kernel-version X.Y */
+	const char *kernel_version; /* kernel-config, seccomp: --kernel-version X.Y */
 	int npaths;
+	const char *arch;           /* seccomp --arch */
+	const char *libseccomp;     /* seccomp --libseccomp VERSION */
+	const char *cap_add;        /* seccomp --cap-add CAP[,CAP] */
 	struct image_options image_opts;
 };
 
@@ -43,6 +47,10 @@ int cmd_kernel_config(const struct cli_options *o, FILE *out);
 /* "6.1", "6.1.0-13-amd64" -> {6, 1}; -1 when it is not a version. */
 int parse_kernel_version(const char *s, unsigned v[2]);
 int cmd_probe(const struct cli_options *o, FILE *out);
+int cmd_seccomp(const struct cli_options *o, FILE *out);
+
+/* "x86_64", "amd64", "armhf"… -> arch; -1 if unknown. */
+int cli_parse_arch(const char *s, enum syscall_arch *out);
 
 /* "1.2 MB" style, for tables. */
 void format_size(unsigned long long bytes, char *buf, size_t len);

@@ -20,6 +20,7 @@ enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
+	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +32,9 @@ static const struct option long_opts[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
 	{ "tmpdir", required_argument, NULL, OPT_TMPDIR },
 	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
@@ -61,6 +65,11 @@ static const char usage_text[] =
 	"  probe              the live kernel profile of this machine: release, ABIs\n"
 	"                     and their syscalls, vsyscall, vDSO, binfmt_misc, seccomp,\n"
 	"                     cgroup, container (schema abicheck.profile/v1)\n"
+	"  seccomp [SPEC] [[ABI/]SYSCALL[:a0=V,a1=V...]...]  what the runtime's\n"
+	"                     seccomp filter answers per syscall, and why (every\n"
+	"                     syscall of the arch when none is given); SPEC:\n"
+	"                     docker[:VERSION] (default docker) | podman[:VERSION] |\n"
+	"                     unconfined | FILE.json\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
@@ -78,7 +87,12 @@ static const char usage_text[] =
 	"      --cache-dir DIR       analysis cache (default $XDG_CACHE_HOME/abicheck,\n"
 	"                            else ~/.cache/abicheck)\n"
 	"      --kernel-version X.Y  kernel-config: version for the script's version\n"
-	"                            conditions (default: the config header's)\n"
+	"                            conditions (default: the config header's);\n"
+	"                            seccomp: host kernel for minKernel (default: uname)\n"
+	"      --arch A              seccomp: the host's arch (default: this host's)\n"
+	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
+	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
+	"                            default set (ALL for every one)\n"
 	"      --allow-special       record device nodes/FIFOs in layers instead of\n"
 	"                            refusing the image\n"
 	"      --tmpdir DIR          parent of the private temporary directory\n"
@@ -185,6 +199,9 @@ static int handle_option(int c, struct cli_options *o)
 		o->kernel_version = optarg;
 		return -1;
 	}
+	case OPT_ARCH: o->arch = optarg; return -1;
+	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
+	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
 	case OPT_TMPDIR: o->image_opts.tmpdir = optarg; return -1;
 	case OPT_MAX_BYTES: case OPT_MAX_ENTRIES: case OPT_MAX_RATIO:
@@ -211,6 +228,7 @@ static const struct subcommand {
 	{ "scan", cmd_scan, true, true, false },
 	{ "kernel-config", cmd_kernel_config, false, false, false },
 	{ "probe", cmd_probe, false, false, true },
+	{ "seccomp", cmd_seccomp, false, true, false },
 };
 
 static const struct subcommand *find_subcommand(const char *name)
