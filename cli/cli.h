@@ -32,6 +32,8 @@ struct cli_options {
 	const char *cache_dir; /* --cache-dir, NULL = $XDG_CACHE_HOME/abicheck */
 	char **paths;    /* scan: image paths to analyse (NULL = every ELF) */
 	const char *kernel_version; /* kernel-config, seccomp: --kernel-version X.Y */
+	const char *kernel_config;  /* probe --kernel-config FILE */
+	const char *saved_profile;  /* probe --profile FILE */
 	int npaths;
 	const char *arch;           /* seccomp --arch */
 	const char *libseccomp;     /* seccomp --libseccomp VERSION */

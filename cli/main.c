@@ -20,7 +20,7 @@ enum {
 	OPT_FILE = 256, OPT_PLATFORM, OPT_FILES, OPT_ALLOW_SPECIAL, OPT_TMPDIR,
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
-	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD,
+	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD, OPT_KERNEL_CONFIG, OPT_PROFILE,
 };
 
 static const struct option long_opts[] = {
@@ -33,6 +33,8 @@ static const struct option long_opts[] = {
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
@@ -90,6 +92,9 @@ static const char usage_text[] =
 	"                            conditions (default: the config header's);\n"
 	"                            seccomp: host kernel for minKernel (default: uname)\n"
 	"      --arch A              seccomp: the host's arch (default: this host's)\n"
+	"      --kernel-config FILE  probe: the profile a kernel .config (plain or gzip)\n"
+	"                            describes, instead of this machine's\n"
+	"      --profile FILE        probe: a profile saved with probe -o json\n"
 	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
 	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
 	"                            default set (ALL for every one)\n"
@@ -200,6 +205,8 @@ static int handle_option(int c, struct cli_options *o)
 		return -1;
 	}
 	case OPT_ARCH: o->arch = optarg; return -1;
+	case OPT_KERNEL_CONFIG: o->kernel_config = optarg; return -1;
+	case OPT_PROFILE: o->saved_profile = optarg; return -1;
 	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
 	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
