@@ -162,24 +162,25 @@ static void put_res(struct wbuf *b, const struct resolution *r)
 	cache_put32(b, r->partial);
 }
 
+static void put_edges(struct wbuf *b, const struct code_edge *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cache_put64(b, e[i].from);
+		cache_put64(b, e[i].target);
+		cache_put64(b, e[i].call);
+	}
+}
+
 static void put_arrays(struct wbuf *b, struct strings *s, const struct site_report *r)
 {
 	for (size_t i = 0; i < r->funcs.n; i++) {
 		cache_put64(b, r->funcs.ranges[i].start);
 		cache_put64(b, r->funcs.ranges[i].end);
 	}
-	for (size_t i = 0; i < r->nedges; i++) {
-		cache_put64(b, r->edges[i].from);
-		cache_put64(b, r->edges[i].target);
-		cache_put64(b, r->edges[i].call);
-	}
+	put_edges(b, r->edges, r->nedges);
 	for (size_t i = 0; i < r->nindirect; i++)
 		cache_put64(b, r->indirect[i]);
-	for (size_t i = 0; i < r->nrefs; i++) {
-		cache_put64(b, r->refs[i].from);
-		cache_put64(b, r->refs[i].target);
-		cache_put64(b, r->refs[i].call);
-	}
+	put_edges(b, r->refs, r->nrefs);
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct syscall_site *x = &r->sites[i];
 		cache_put64(b, x->addr);
@@ -355,6 +356,18 @@ void *cache_get_array(struct rbuf *b, uint64_t n, size_t rec, size_t elem)
 	return xcalloc(n + 1, elem);
 }
 
+static struct code_edge *get_edges(struct rbuf *b, size_t n)
+{
+	struct code_edge *e = cache_get_array(b, n, 24, sizeof(*e));
+
+	for (size_t i = 0; !b->bad && i < n; i++) {
+		e[i].from = cache_get64(b);
+		e[i].target = cache_get64(b);
+		e[i].call = cache_get64(b) != 0;
+	}
+	return e;
+}
+
 static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_report *r)
 {
 	r->funcs.ranges = cache_get_array(b, r->funcs.n, 16, sizeof(*r->funcs.ranges));
@@ -364,21 +377,11 @@ static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_rep
 		if (i && r->funcs.ranges[i].start < r->funcs.ranges[i - 1].start)
 			b->bad = true; /* lookups bisect: must be sorted */
 	}
-	r->edges = cache_get_array(b, r->nedges, 24, sizeof(*r->edges));
-	for (size_t i = 0; !b->bad && i < r->nedges; i++) {
-		r->edges[i].from = cache_get64(b);
-		r->edges[i].target = cache_get64(b);
-		r->edges[i].call = cache_get64(b) != 0;
-	}
+	r->edges = get_edges(b, r->nedges);
 	r->indirect = cache_get_array(b, r->nindirect, 8, sizeof(*r->indirect));
 	for (size_t i = 0; !b->bad && i < r->nindirect; i++)
 		r->indirect[i] = cache_get64(b);
-	r->refs = cache_get_array(b, r->nrefs, 24, sizeof(*r->refs));
-	for (size_t i = 0; !b->bad && i < r->nrefs; i++) {
-		r->refs[i].from = cache_get64(b);
-		r->refs[i].target = cache_get64(b);
-		r->refs[i].call = cache_get64(b) != 0;
-	}
+	r->refs = get_edges(b, r->nrefs);
 	r->sites = cache_get_array(b, r->nsites, 32, sizeof(*r->sites));
 	for (size_t i = 0; !b->bad && i < r->nsites; i++) {
 		struct syscall_site *x = &r->sites[i];
@@ -488,44 +491,19 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 	nblob = cache_get64(b);
 	if (b->bad || nblob > b->n - b->off)
 		return false;
-	/* The blob sits after the arrays: read it first so strings resolve. */
+	/* The blob sits after the arrays.  The report owns a copy of it (the
+	 * entry buffer goes), and names resolve into that copy. */
 	s.len = (size_t)nblob;
-	s.blob = (const char *)b->p + b->n - s.len;
-	if (s.len && s.blob[s.len - 1])
-		return false;
 	b->n -= s.len;
-	get_arrays(b, &s, r);
-	if (b->bad || b->off != b->n)
+	if (s.len && b->p[b->n + s.len - 1])
 		return false;
-	if (s.len) { /* the report must own what its names point to */
+	if (s.len) {
 		r->owned_strings = xmalloc(s.len);
-		memcpy(r->owned_strings, s.blob, s.len);
+		memcpy(r->owned_strings, b->p + b->n, s.len);
+		s.blob = r->owned_strings;
 	}
-	return true;
-}
-
-/* Blob-resident names were read from the entry buffer; repoint them into
- * the report's own copy before that buffer goes. */
-static void rebase(struct site_report *r, const char *old_blob, size_t len)
-{
-	const char **names[4];
-
-	for (size_t i = 0; i < r->nsites + r->nwcalls + r->nvsyscalls + r->nvdso; i++) {
-		size_t n = 0;
-		if (i < r->nsites) {
-			names[n++] = &r->sites[i].function;
-		} else if (i < r->nsites + r->nwcalls) {
-			names[n++] = &r->wcalls[i - r->nsites].wrapper_name;
-			names[n++] = &r->wcalls[i - r->nsites].caller;
-		} else if (i < r->nsites + r->nwcalls + r->nvsyscalls) {
-			names[n++] = &r->vsyscalls[i - r->nsites - r->nwcalls].function;
-		} else {
-			names[n++] = &r->vdso_symbols[i - r->nsites - r->nwcalls - r->nvsyscalls];
-		}
-		for (size_t k = 0; k < n; k++)
-			if (*names[k] >= old_blob && *names[k] < old_blob + len)
-				*names[k] = r->owned_strings + (*names[k] - old_blob);
-	}
+	get_arrays(b, &s, r);
+	return !b->bad && b->off == b->n;
 }
 
 bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
@@ -534,17 +512,12 @@ bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 	uint8_t *p;
 	struct rbuf b;
 	bool ok = false;
-	size_t body_end;
 
 	if (!c->dir)
 		return false;
 	memset(out, 0, sizeof(*out));
-	if ((p = analysis_cache_read(c, CACHE_SITES, key, &b)) && cache_get64(&b) == ef->size) {
-		body_end = b.n;
+	if ((p = analysis_cache_read(c, CACHE_SITES, key, &b)) && cache_get64(&b) == ef->size)
 		ok = parse_entry(&b, ef, out);
-		if (ok && out->owned_strings)
-			rebase(out, (const char *)b.p + b.n, body_end - b.n);
-	}
 	free(p);
 	if (!ok) {
 		site_report_free(out);

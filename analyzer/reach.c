@@ -598,12 +598,13 @@ static long interpreter(struct walk *w, struct reach_ctx *rc)
  * object's content has no key (it was not analysed through the cache). */
 static bool walk_key(const struct walk *w, long interp, struct digest *key)
 {
+	static const char tag[] = "abicheck-reach/1\n";
 	struct hasher *h = hasher_new(DIGEST_SHA256);
 	char buf[64];
 
 	if (!h)
 		return false;
-	hasher_update(h, "abicheck-reach/1\n", 17);
+	hasher_update(h, tag, sizeof(tag) - 1);
 	hasher_update(h, w->program, strlen(w->program) + 1);
 	snprintf(buf, sizeof(buf), "interp %ld\n", interp);
 	hasher_update(h, buf, strlen(buf));
