@@ -103,6 +103,29 @@ check() {
 	fi
 }
 
+# scan_one IMAGE PATH [ARG] : scans one file; the result must be a clean
+# report with that one file.  Sets OUT, F (its entry, a jq path) and SHOW.
+scan_one() {
+	run_abicheck scan "$1" "$2" ${3:+"$3"} -o json
+	F='.files[0]'
+	SHOW="$F | del(.facts.versions)"
+	if [ "$RC" != 0 ] || [ -s "$ERR" ] || ! jq -e --arg p "$2" \
+		'.schema == "abicheck.scan/v1" and (.files | length) == 1 and .files[0].path == $p and
+		 .files[0].error == null' "$OUT" > /dev/null 2>&1; then
+		fail "scan $*: rc=$RC stderr='$(head -c 300 "$ERR")' $(head -c 300 "$OUT")"
+	fi
+}
+
+# od_addrs OBJDUMP BINARY FUNCTION REGEX : "0x..." addresses, one a line, of
+# the instructions of FUNCTION (a symbol in objdump -d) whose text matches
+# REGEX.
+od_addrs() {
+	"$1" -d "$2" | awk -v fn="<$3>:" -v re="$4" '
+		/^[0-9a-f]+ <.*>:$/ { infn = ($2 == fn); next }
+		infn { n = split($0, f, "\t"); t = f[3]; for (i = 4; i <= n; i++) t = t " " f[i]
+		       if (n >= 3 && t ~ re) { a = $1; sub(":", "", a); print "0x" a } }'
+}
+
 finish() {
 	echo "$TEST_NAME: $PASS passed, $FAILS failed"
 	[ "$FAILS" = 0 ]

@@ -40,26 +40,11 @@ build() {
 }
 
 
-# scan1 IMAGE PATH [--reach] : scans one file; the result must be a clean
-# report with that one file.  Sets OUT and F (its entry, a jq path).
+# scan1 IMAGE PATH [--reach] : scan_one (lib.sh), failures shown without
+# the (long) syscall list.
 scan1() {
-	run_abicheck scan "$1" "$2" ${3:+"$3"} -o json
-	F='.files[0]'
+	scan_one "$@"
 	SHOW="$F | del(.facts.versions, .syscalls)"
-	if [ "$RC" != 0 ] || [ -s "$ERR" ] || ! jq -e --arg p "$2" \
-		'.schema == "abicheck.scan/v1" and (.files | length) == 1 and .files[0].path == $p and
-		 .files[0].error == null' "$OUT" > /dev/null 2>&1; then
-		fail "scan $1 $2 $3: rc=$RC stderr='$(head -c 300 "$ERR")' $(head -c 300 "$OUT")"
-	fi
-}
-
-# od_addrs BINARY FUNCTION REGEX : "0x..." addresses, one a line, of the
-# instructions of FUNCTION (a symbol in objdump -d) whose text matches REGEX.
-od_addrs() {
-	objdump -d "$1" | awk -v fn="<$2>:" -v re="$3" '
-		/^[0-9a-f]+ <.*>:$/ { infn = ($2 == fn); next }
-		infn { n = split($0, f, "\t"); t = f[3]; for (i = 4; i <= n; i++) t = t " " f[i]
-		       if (n >= 3 && t ~ re) { a = $1; sub(":", "", a); print "0x" a } }'
 }
 
 # jq definitions for the reach checks.  A chain is well formed when it
@@ -196,12 +181,12 @@ fi
 echo "-- the fixture libraries, plain scan"
 lib=$G$LIBDIR/libfake.so.1
 scan1 "dir:$G" "$LIBDIR/libfake.so.1"
-addr=$(od_addrs "$lib" time ffffffffff600400)
+addr=$(od_addrs objdump "$lib" time ffffffffff600400)
 SHOW="$F.vsyscall"
 check "libfake.so.1: time calls $VS (execute, not a fallback) at $addr" \
 	"$F.vsyscall == [{address: \$a, target: \$t, entry: \"time\", access: \"execute\",
 	 fallback: false, function: \"time\"}]" --arg a "$addr" --arg t "$VS"
-GTOD_SITE=$(od_addrs "$lib" gettimeofday '^syscall')
+GTOD_SITE=$(od_addrs objdump "$lib" gettimeofday '^syscall')
 SHOW="$F.syscalls.sites"
 check "libfake.so.1: gettimeofday's syscall at $GTOD_SITE is 96" \
 	"[$F.syscalls.sites[] | {address, function, n: [.numbers[].nr]}] ==
@@ -211,8 +196,8 @@ check "libfake.so.1: defines FAKE_1.0" "any($F.facts.versions.defined[]; . == \"
 
 lib=$G$LIBDIR/libifunc.so.1
 scan1 "dir:$G" "$LIBDIR/libifunc.so.1"
-addr=$(od_addrs "$lib" time_resolver ffffffffff600400)
-[ -n "$addr" ] && [ -n "$(od_addrs "$lib" time_resolver 'lea .*rdi')" ] ||
+addr=$(od_addrs objdump "$lib" time_resolver ffffffffff600400)
+[ -n "$addr" ] && [ -n "$(od_addrs objdump "$lib" time_resolver 'lea .*rdi')" ] ||
 	fail "libifunc.so.1: time_resolver should load \"__vdso_time\" and $VS itself (objdump: '$addr')"
 SHOW="$F.vsyscall"
 check "libifunc.so.1: the IFUNC resolver's $VS at $addr is a fallback" \
@@ -316,7 +301,7 @@ check "hello-lib: loader: libmfix.so.1 through /etc/ld-musl-x86_64.path ($(paste
 MUSL_HOP='^((/usr)?/lib/(x86_64-linux-musl/)?)?(libc\.so|libc\.musl-x86_64\.so\.1|ld-musl-x86_64\.so\.1)'
 scan1 "$MIMG" /usr/bin/hello --reach
 reach_shape "hello (musl)"
-GETPID_SITE=$(od_addrs "$M$MUSL_LIBC" getpid '^syscall')
+GETPID_SITE=$(od_addrs objdump "$M$MUSL_LIBC" getpid '^syscall')
 reach_syscall "hello (musl)" 39 getpid getpid "$MUSL_HOP:getpid\$" "$GETPID_SITE"
 reach_syscall "hello (musl)" 1 write "" "$MUSL_HOP:"
 not_startup "hello (musl)" 39 "only main calls getpid; musl's loader is its libc, but loading calls no getpid"

@@ -73,28 +73,8 @@ done
 : "${LIBC:?no libc.so.6 in ldd output}" "${LDSO:?no ld-linux-x86-64.so.2 in ldd output}"
 
 
-# scan1 PATH : scans one file of the rootfs; the result must be a clean
-# report with that one file.  Sets OUT and F (its entry, a jq path).
-scan1() {
-	run_abicheck scan "dir:$R" "$1" -o json
-	F='.files[0]'
-	SHOW="$F | del(.facts.versions)"
-	if [ "$RC" != 0 ] || [ -s "$ERR" ] || ! jq -e --arg p "$1" \
-		'.schema == "abicheck.scan/v1" and (.files | length) == 1 and .files[0].path == $p and
-		 .files[0].error == null' "$OUT" > /dev/null 2>&1; then
-		fail "scan $1: rc=$RC stderr='$(head -c 300 "$ERR")' $(head -c 300 "$OUT")"
-	fi
-}
-
-# od_addrs OBJDUMP BINARY FUNCTION REGEX : "0x..." addresses, one a line, of
-# the instructions of FUNCTION (a symbol in objdump -d) whose text matches
-# REGEX.
-od_addrs() {
-	"$1" -d "$2" | awk -v fn="<$3>:" -v re="$4" '
-		/^[0-9a-f]+ <.*>:$/ { infn = ($2 == fn); next }
-		infn { n = split($0, f, "\t"); t = f[3]; for (i = 4; i <= n; i++) t = t " " f[i]
-		       if (n >= 3 && t ~ re) { a = $1; sub(":", "", a); print "0x" a } }'
-}
+# scan1 PATH : scan_one (lib.sh) of a file of the rootfs.
+scan1() { scan_one "dir:$R" "$1"; }
 
 # od_all OBJDUMP BINARY REGEX : addresses of every instruction matching REGEX.
 od_all() {
