@@ -26,59 +26,22 @@
 #define ANALYZER_HASH "unhashed"
 #endif
 
-#define MAGIC "ABICACHE"
 #define FORMAT 1u
 #define FILE_REF (1ull << 63)
-/* An entry larger than this is not ours: refuse before reading it. */
-#define ENTRY_MAX (1ull << 30)
 
 const char *analysis_cache_version(void)
 {
 	return ABICHECK_VERSION "-" ANALYZER_HASH;
 }
 
-/* ---- directory ---- */
-
-static int mkdir_p(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0700) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int analysis_cache_open(struct analysis_cache *c, const char *root, struct ac_error *err)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char path[4096];
-	int n;
-	struct stat st;
+	char sub[256], path[4096];
 
 	memset(c, 0, sizeof(*c));
-	if (root)
-		n = snprintf(path, sizeof(path), "%s/analysis/%s", root, analysis_cache_version());
-	else if (xdg && *xdg == '/')
-		n = snprintf(path, sizeof(path), "%s/abicheck/analysis/%s", xdg,
-			     analysis_cache_version());
-	else if (home && *home == '/')
-		n = snprintf(path, sizeof(path), "%s/.cache/abicheck/analysis/%s", home,
-			     analysis_cache_version());
-	else
-		return ac_error_set(err, AC_ERR_SYSTEM, 0,
-				    "no cache directory (neither XDG_CACHE_HOME nor HOME is set)");
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return ac_error_set(err, AC_ERR_SYSTEM, 0, "cache directory path too long");
-	if (mkdir_p(path) < 0 || stat(path, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    access(path, W_OK | X_OK) < 0)
-		return ac_error_set(err, AC_ERR_SYSTEM, errno ? errno : ENOTDIR,
-				    "cache directory %s", path);
+	snprintf(sub, sizeof(sub), "analysis/%s", analysis_cache_version());
+	if (cache_dir_open(root, sub, path, sizeof(path), err) < 0)
+		return -1;
 	c->dir = xstrdup(path);
 	return 0;
 }
@@ -94,45 +57,12 @@ void analysis_cache_key(const struct elf_file *ef, struct digest *key)
 	digest_buffer(DIGEST_SHA256, ef->map, ef->size, key);
 }
 
-static void entry_path(const struct analysis_cache *c, enum cache_kind kind,
-		       const struct digest *key, char *buf, size_t len, bool make_dir)
+static void ns_dir(const struct analysis_cache *c, enum cache_kind kind, char *buf, size_t len)
 {
-	const char *ns = kind == CACHE_SITES ? "sites" : "reach";
-
-	snprintf(buf, len, "%s/%s", c->dir, ns);
-	if (make_dir)
-		mkdir(buf, 0700);
-	snprintf(buf, len, "%s/%s/%.2s", c->dir, ns, key->hex);
-	if (make_dir)
-		mkdir(buf, 0700);
-	snprintf(buf, len, "%s/%s/%.2s/%s", c->dir, ns, key->hex, key->hex);
+	snprintf(buf, len, "%s/%s", c->dir, kind == CACHE_SITES ? "sites" : "reach");
 }
 
 /* ---- writing ---- */
-
-void cache_put(struct wbuf *b, const void *v, size_t len)
-{
-	if (!len)
-		return;
-	if (b->n + len > b->cap) {
-		b->cap = (b->n + len) * 2;
-		b->p = xrealloc(b->p, b->cap);
-	}
-	memcpy(b->p + b->n, v, len);
-	b->n += len;
-}
-
-void cache_put64(struct wbuf *b, uint64_t v) { cache_put(b, &v, 8); }
-void cache_put32(struct wbuf *b, uint32_t v) { cache_put(b, &v, 4); }
-
-void cache_put_str(struct wbuf *b, const char *s)
-{
-	size_t len = s ? strlen(s) : 0;
-
-	cache_put64(b, s ? len + 1 : 0);
-	if (s)
-		cache_put(b, s, len);
-}
 
 struct strings {
 	struct wbuf blob;
@@ -210,50 +140,18 @@ static void put_arrays(struct wbuf *b, struct strings *s, const struct site_repo
 		cache_put64(b, strref(s, r->vdso_symbols[i]));
 }
 
-static int write_file(const char *path, const struct wbuf *b)
-{
-	char tmp[4300];
-	int fd;
-	ssize_t w = -1;
-
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	for (size_t off = 0; off < b->n; off += (size_t)w)
-		if ((w = write(fd, b->p + off, b->n - off)) <= 0)
-			break;
-	if (close(fd) < 0 || w <= 0 || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Header (magic, format, kind, key), the body, then the body's sum. */
 void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
 			  const struct digest *key, const struct wbuf *body)
 {
-	struct wbuf b = { 0 };
-	struct digest sum;
-	char path[4200];
+	char dir[4200];
 
 	if (!c->dir)
 		return;
-	cache_put(&b, MAGIC, 8);
-	cache_put32(&b, FORMAT);
-	cache_put32(&b, kind);
-	cache_put(&b, key->hex, 64);
-	if (body->n)
-		cache_put(&b, body->p, body->n);
-	digest_buffer(DIGEST_SHA256, b.p, b.n, &sum);
-	cache_put(&b, sum.hex, 64);
-	entry_path(c, kind, key, path, sizeof(path), true);
-	if (write_file(path, &b) == 0)
+	ns_dir(c, kind, dir, sizeof(dir));
+	if (cache_entry_write(dir, FORMAT, kind, key, body) == 0)
 		c->stores++;
 	else
 		c->store_failures++;
-	free(b.p);
 }
 
 void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
@@ -283,34 +181,6 @@ void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 }
 
 /* ---- reading: every read is bounds-checked; any failure is a miss ---- */
-
-void cache_get(struct rbuf *b, void *v, size_t len)
-{
-	if (b->bad || len > b->n - b->off) {
-		b->bad = true;
-		memset(v, 0, len);
-		return;
-	}
-	memcpy(v, b->p + b->off, len);
-	b->off += len;
-}
-
-uint64_t cache_get64(struct rbuf *b) { uint64_t v; cache_get(b, &v, 8); return v; }
-uint32_t cache_get32(struct rbuf *b) { uint32_t v; cache_get(b, &v, 4); return v; }
-
-char *cache_get_str(struct rbuf *b)
-{
-	uint64_t len = cache_get64(b);
-
-	if (!len || b->bad)
-		return NULL;
-	if (len - 1 > b->n - b->off) {
-		b->bad = true;
-		return NULL;
-	}
-	b->off += len - 1;
-	return xstrndup((const char *)b->p + b->off - (len - 1), len - 1);
-}
 
 struct rstrings {
 	const struct elf_file *ef;
@@ -345,15 +215,6 @@ static void get_res(struct rbuf *b, struct resolution *r)
 	r->partial = cache_get32(b) != 0;
 	if (r->nvalues < 0 || r->nvalues > RESOLVE_MAX_VALUES || r->reason > UNRES_UNREACHABLE)
 		b->bad = true;
-}
-
-void *cache_get_array(struct rbuf *b, uint64_t n, size_t rec, size_t elem)
-{
-	if (b->bad || n > (b->n - b->off) / rec) {
-		b->bad = true;
-		return NULL;
-	}
-	return xcalloc(n + 1, elem);
 }
 
 static struct code_edge *get_edges(struct rbuf *b, size_t n)
@@ -421,60 +282,15 @@ static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_rep
 			b->bad = true;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *p = NULL;
-	int fd;
-	ssize_t r = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 64 &&
-	    (uint64_t)st.st_size < ENTRY_MAX) {
-		p = xmalloc((size_t)st.st_size);
-		for (*len = 0; *len < (size_t)st.st_size; *len += (size_t)r)
-			if ((r = read(fd, p + *len, (size_t)st.st_size - *len)) <= 0)
-				break;
-	}
-	close(fd);
-	if (p && r <= 0) {
-		free(p);
-		return NULL;
-	}
-	return p;
-}
-
-/* The entry's body when it is ours, of this kind and key, and intact
- * (caller frees the returned buffer); NULL otherwise. */
 uint8_t *analysis_cache_read(struct analysis_cache *c, enum cache_kind kind,
 			     const struct digest *key, struct rbuf *b)
 {
-	char path[4200], magic[8], hex[64];
-	struct digest sum;
-	size_t len = 0;
-	uint8_t *p;
-	uint32_t format, k;
+	char dir[4200];
 
 	if (!c->dir)
 		return NULL;
-	entry_path(c, kind, key, path, sizeof(path), false);
-	if (!(p = read_file(path, &len)))
-		return NULL;
-	digest_buffer(DIGEST_SHA256, p, len - 64, &sum);
-	*b = (struct rbuf){ .p = p, .n = len - 64 };
-	if (!memcmp(sum.hex, p + len - 64, 64)) {
-		cache_get(b, magic, 8);
-		format = cache_get32(b);
-		k = cache_get32(b);
-		cache_get(b, hex, 64);
-		if (!b->bad && !memcmp(magic, MAGIC, 8) && format == FORMAT && k == kind &&
-		    !memcmp(hex, key->hex, 64))
-			return p;
-	}
-	free(p);
-	return NULL;
+	ns_dir(c, kind, dir, sizeof(dir));
+	return cache_entry_read(dir, FORMAT, kind, key, b);
 }
 
 static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_report *r)

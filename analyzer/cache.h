@@ -20,6 +20,7 @@
 
 #include "analyzer/elf_file.h"
 #include "analyzer/sites.h"
+#include "common/cachefile.h"
 #include "common/digest.h"
 
 struct analysis_cache {
@@ -39,29 +40,6 @@ const char *analysis_cache_version(void);
 /* What an entry holds: a file's site_report, or a program's reach result
  * (keyed by everything the walk reads: analyzer/reach.c). */
 enum cache_kind { CACHE_SITES = 1, CACHE_REACH = 2 };
-
-/* Building and reading entry bodies (host byte order). */
-struct wbuf {
-	uint8_t *p;
-	size_t n, cap;
-};
-struct rbuf {
-	const uint8_t *p;
-	size_t n, off;
-	bool bad; /* a read went past the end: the entry is a miss */
-};
-void cache_put(struct wbuf *b, const void *v, size_t len);
-void cache_put64(struct wbuf *b, uint64_t v);
-void cache_put32(struct wbuf *b, uint32_t v);
-void cache_put_str(struct wbuf *b, const char *s); /* NULL allowed */
-void cache_get(struct rbuf *b, void *v, size_t len);
-uint64_t cache_get64(struct rbuf *b);
-uint32_t cache_get32(struct rbuf *b);
-char *cache_get_str(struct rbuf *b); /* NULL for NULL or on error */
-/* A zeroed array for `n` records the entry says follow, each at least
- * `min_record` bytes: NULL (and b->bad) when they cannot fit what is left,
- * so a hostile count never becomes a huge allocation. */
-void *cache_get_array(struct rbuf *b, uint64_t n, size_t min_record, size_t elem);
 
 void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
 			  const struct digest *key, const struct wbuf *body);
