@@ -70,6 +70,13 @@ ANALYZER_HASH := $(shell cat $(ANALYZER_INPUTS) | sha256sum | cut -c1-16)
 $(BUILD)/analyzer/cache.o: $(ANALYZER_INPUTS)
 $(BUILD)/analyzer/cache.o: EXTRA_DEFS := -DANALYZER_HASH='"$(ANALYZER_HASH)"'
 
+# Layer records (images/layercache.h) hold what the tar reader decided per
+# member: a change to those decisions or to the record starts afresh.
+LAYER_INPUTS := $(sort $(wildcard images/layer.[ch] images/path.[ch] images/layercache.[ch]))
+LAYER_HASH := $(shell cat $(LAYER_INPUTS) | sha256sum | cut -c1-16)
+$(BUILD)/images/layercache.o: $(LAYER_INPUTS)
+$(BUILD)/images/layercache.o: EXTRA_DEFS := -DLAYER_HASH='"$(LAYER_HASH)"'
+
 # Unit tests find checked-in fixtures through ABICHECK_FIXTURES_DIR.
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)

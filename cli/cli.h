@@ -41,6 +41,10 @@ struct cli_options {
 	struct image_options image_opts;
 };
 
+/* Opens the image the options name; on failure prints the one-line error
+ * and returns NULL.  A layer cache that could not be used is a warning. */
+struct image *cli_image_open(const struct cli_options *o);
+
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
 /* image is the optional FILE (NULL: find the config like check-config.sh). */

@@ -394,12 +394,9 @@ static void print_json(FILE *out, const struct inspection *in, const struct cli_
 int cmd_inspect(const struct cli_options *o, FILE *out)
 {
 	struct inspection in = { 0 };
-	struct ac_error err;
 
-	if (image_open(o->image, &o->image_opts, &in.img, &err) < 0) {
-		fprintf(stderr, "abicheck: %s\n", err.msg);
+	if (!(in.img = cli_image_open(o)))
 		return EXIT_USAGE_OR_INPUT;
-	}
 	collect(&in);
 	resolve_command(&in, o);
 	if (o->output == OUTPUT_JSON) {

@@ -332,6 +332,20 @@ static int close_output(const struct cli_options *o, FILE *out, const char *tmp,
 	return rc;
 }
 
+struct image *cli_image_open(const struct cli_options *o)
+{
+	struct image *img;
+	struct ac_error err;
+
+	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
+		fprintf(stderr, "abicheck: %s\n", err.msg);
+		return NULL;
+	}
+	if (img->cache_warning[0])
+		fprintf(stderr, "abicheck: warning: layer cache off: %s\n", img->cache_warning);
+	return img;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options o = { 0 };
@@ -344,6 +358,8 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	o.image_opts.use_cache = !o.no_cache;
+	o.image_opts.cache_root = o.cache_dir;
 	ac_signals_install();
 	out = open_output(&o, tmp, sizeof(tmp));
 	if (!out)

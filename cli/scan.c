@@ -402,19 +402,31 @@ static struct analysis_cache *open_cache(const struct cli_options *o, struct ana
 	return c;
 }
 
-static json_t *json_cache(const struct analysis_cache *c)
+/* Layers replayed from the layer cache (null: off, or a dir: source). */
+static json_t *json_layer_cache(const struct image *img)
+{
+	const struct layer_cache *lc = &img->lcache;
+
+	if (!lc->dir)
+		return json_null();
+	return json_pack("{s:s, s:I, s:I, s:I}", "version", layer_cache_version(), "replayed",
+			 (json_int_t)lc->hits, "read", (json_int_t)lc->misses, "stored",
+			 (json_int_t)lc->stores);
+}
+
+static json_t *json_cache(const struct analysis_cache *c, const struct image *img)
 {
 	if (!c)
 		return json_pack("{s:b}", "enabled", 0);
-	return json_pack("{s:b, s:s, s:I, s:I, s:I}", "enabled", 1, "version",
+	return json_pack("{s:b, s:s, s:I, s:I, s:I, s:o}", "enabled", 1, "version",
 			 analysis_cache_version(), "hits", (json_int_t)c->hits, "misses",
-			 (json_int_t)c->misses, "stored", (json_int_t)c->stores);
+			 (json_int_t)c->misses, "stored", (json_int_t)c->stores, "layers",
+			 json_layer_cache(img));
 }
 
 int cmd_scan(const struct cli_options *o, FILE *out)
 {
 	struct image *img;
-	struct ac_error err;
 	const struct image_node **nodes;
 	size_t n;
 	json_t *files = json_array();
@@ -423,8 +435,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	struct reach_ctx rc;
 	struct analysis_cache cache_store, *cache;
 
-	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
-		fprintf(stderr, "abicheck: %s\n", err.msg);
+	if (!(img = cli_image_open(o))) {
 		json_decref(files);
 		return EXIT_USAGE_OR_INPUT;
 	}
@@ -478,7 +489,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 					 SCAN_SCHEMA, "image", "ref", img->ref, "transport",
 					 image_transport_name(img->transport), "files", files,
 					 "summary", "files", (json_int_t)n, "errors",
-					 (json_int_t)errors, "cache", json_cache(cache));
+					 (json_int_t)errors, "cache", json_cache(cache, img));
 		json_dumpf(root, out, JSON_INDENT(2));
 		fputc('\n', out);
 		json_decref(root);

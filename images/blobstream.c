@@ -120,25 +120,30 @@ struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg al
 	return bs;
 }
 
+int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
+		      uint64_t blob_out, uint64_t blob_in, uint64_t total_out,
+		      struct ac_error *err)
+{
+	if (total_out > l->max_bytes)
+		return ac_error_set(err, AC_ERR_LIMIT, 0,
+				    "image expands beyond %llu bytes (raise with --max-bytes)",
+				    (unsigned long long)l->max_bytes);
+	if (comp != BLOB_PLAIN && blob_out > IMAGE_RATIO_GRACE &&
+	    blob_out / (blob_in ? blob_in : 1) > l->max_ratio)
+		return ac_error_set(err, AC_ERR_LIMIT, 0,
+				    "decompression ratio above %llu:1 after %llu bytes, "
+				    "likely a decompression bomb (raise with --max-ratio)",
+				    (unsigned long long)l->max_ratio, (unsigned long long)blob_out);
+	return 0;
+}
+
 static int account(struct blob_stream *bs, size_t produced)
 {
-	const struct image_limits *l = bs->limits;
-
 	bs->out_total += produced;
 	if (bs->total_out)
 		*bs->total_out += produced;
-	if (bs->total_out && *bs->total_out > l->max_bytes)
-		return ac_error_set(&bs->err, AC_ERR_LIMIT, 0,
-				    "image expands beyond %llu bytes (raise with --max-bytes)",
-				    (unsigned long long)l->max_bytes);
-	if (bs->comp != BLOB_PLAIN && bs->out_total > IMAGE_RATIO_GRACE &&
-	    bs->out_total / (bs->pos ? bs->pos : 1) > l->max_ratio)
-		return ac_error_set(&bs->err, AC_ERR_LIMIT, 0,
-				    "decompression ratio above %llu:1 after %llu bytes, "
-				    "likely a decompression bomb (raise with --max-ratio)",
-				    (unsigned long long)l->max_ratio,
-				    (unsigned long long)bs->out_total);
-	return 0;
+	return blob_limits_check(bs->limits, bs->comp, bs->out_total, bs->pos,
+				 bs->total_out ? *bs->total_out : 0, &bs->err);
 }
 
 static ssize_t read_plain(struct blob_stream *bs, const void **buf)
@@ -392,5 +397,36 @@ int blob_read_small(struct blob_range range, uint64_t max, const struct digest *
 	}
 	*out = buf;
 	*len = (size_t)got;
+	return 0;
+}
+
+int blob_range_digest(struct blob_range r, enum digest_alg alg, struct digest *out,
+		      struct ac_error *err)
+{
+	enum { CHUNK = 1 << 20 };
+	unsigned char *buf = xmalloc(CHUNK);
+	struct hasher *h = hasher_new(alg);
+	uint64_t pos = 0;
+
+	while (pos < r.size) {
+		size_t want = r.size - pos < CHUNK ? (size_t)(r.size - pos) : CHUNK;
+		ssize_t n = ac_interrupted() ? -2 : pread(r.fd, buf, want, (off_t)(r.offset + pos));
+
+		if (n < 0 && errno == EINTR && !ac_interrupted())
+			continue;
+		if (n <= 0) {
+			hasher_free(h);
+			free(buf);
+			if (n == -2 || ac_interrupted())
+				return ac_error_set(err, AC_ERR_INTERRUPTED, 0, "interrupted");
+			return ac_error_set(err, n < 0 ? AC_ERR_SYSTEM : AC_ERR_INPUT, n < 0 ? errno : 0,
+					    n < 0 ? "read" : "blob truncated at byte %llu of %llu",
+					    (unsigned long long)pos, (unsigned long long)r.size);
+		}
+		hasher_update(h, buf, (size_t)n);
+		pos += (uint64_t)n;
+	}
+	hasher_finish(h, out);
+	free(buf);
 	return 0;
 }

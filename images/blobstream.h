@@ -60,6 +60,17 @@ int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
 
 uint64_t blob_stream_bytes_out(const struct blob_stream *bs);
 
+/* The caps a blob's decompression is held to: `blob_out` bytes out of
+ * `blob_in` compressed ones, `total_out` over all blobs so far.  Shared
+ * with the replay of cached layers (layercache.h). */
+int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
+		      uint64_t blob_out, uint64_t blob_in, uint64_t total_out,
+		      struct ac_error *err);
+
+/* The digest of a blob's bytes as stored (no decompression). */
+int blob_range_digest(struct blob_range r, enum digest_alg alg, struct digest *out,
+		      struct ac_error *err);
+
 void blob_stream_free(struct blob_stream *bs);
 
 /* Reads a whole small blob (JSON) into memory and verifies `want` (may be

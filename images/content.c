@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/xalloc.h"
@@ -41,6 +43,84 @@ struct content *content_new_rootfs(struct content_store *cs, const char *relpath
 	c->head_len = head_len;
 	cs->live_files++;
 	return c;
+}
+
+struct content *content_new_cached(struct content_store *cs, const char *sha256,
+				   uint64_t size, const unsigned char *head,
+				   unsigned head_len)
+{
+	struct content *c = content_new_rootfs(cs, "", size, head, head_len);
+
+	free(c->rootfs_path);
+	c->rootfs_path = NULL;
+	snprintf(c->sha256, sizeof(c->sha256), "%s", sha256);
+	c->cached = true;
+	return c;
+}
+
+static void body_name(const char *sha256, char *buf, size_t len, bool make_dir, int dirfd)
+{
+	snprintf(buf, len, "%.2s", sha256);
+	if (make_dir)
+		mkdirat(dirfd, buf, 0700);
+	snprintf(buf, len, "%.2s/%s", sha256, sha256);
+}
+
+bool content_cached_exists(const struct content_store *cs, const char *sha256)
+{
+	char name[80];
+	struct stat st;
+
+	if (cs->bodies_fd < 0)
+		return false;
+	body_name(sha256, name, sizeof(name), false, cs->bodies_fd);
+	return fstatat(cs->bodies_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The temp dir and the cache may be on different filesystems. */
+static int copy_into(struct content_store *cs, const struct content *c, const char *name)
+{
+	char tmp[96];
+	int in = openat(cs->tempdir->dirfd, c->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out;
+	ssize_t n = 0;
+	off_t off = 0;
+
+	if (in < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", name, (long)getpid());
+	out = openat(cs->bodies_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		     0600);
+	if (out >= 0)
+		while ((uint64_t)off < c->size &&
+		       (n = copy_file_range(in, &off, out, NULL, (size_t)(c->size - (uint64_t)off), 0)) > 0)
+			;
+	close(in);
+	if (out < 0)
+		return -1;
+	if (close(out) < 0 || n < 0 || (uint64_t)off != c->size ||
+	    renameat(cs->bodies_fd, tmp, cs->bodies_fd, name) < 0) {
+		unlinkat(cs->bodies_fd, tmp, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int content_commit(struct content_store *cs, struct content *c, struct ac_error *err)
+{
+	char name[80];
+
+	if (c->cached || !c->tmpname[0] || !c->sha256[0] || cs->bodies_fd < 0)
+		return 0;
+	body_name(c->sha256, name, sizeof(name), true, cs->bodies_fd);
+	if (renameat(cs->tempdir->dirfd, c->tmpname, cs->bodies_fd, name) < 0) {
+		if (errno != EXDEV || copy_into(cs, c, name) < 0)
+			return ac_error_set(err, AC_ERR_SYSTEM, errno, "caching a body");
+		unlinkat(cs->tempdir->dirfd, c->tmpname, 0);
+	}
+	cs->live_bytes -= c->size;
+	c->tmpname[0] = '\0';
+	c->cached = true;
+	return 0;
 }
 
 struct content *content_ref(struct content *c)
@@ -104,6 +184,16 @@ int content_open(const struct content_store *cs, const struct content *c,
 
 	if (c->rootfs_path)
 		return open_beneath(cs->rootfd, c->rootfs_path, O_RDONLY, err);
+	if (c->cached) {
+		char name[80];
+
+		body_name(c->sha256, name, sizeof(name), false, cs->bodies_fd);
+		fd = openat(cs->bodies_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return ac_error_set(err, AC_ERR_SYSTEM, errno, "open cached body %.12s",
+					    c->sha256);
+		return fd;
+	}
 	fd = openat(cs->tempdir->dirfd, c->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return ac_error_set(err, AC_ERR_SYSTEM, errno, "open kept file %s",

@@ -149,13 +149,67 @@ static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
 	return 0;
 }
 
+/* Streams the layer through the tar reader, recording it for the cache
+ * when `rec` is not NULL. */
+static int stream_layer(struct blob_range r, const struct layer_desc *ld,
+			struct image_layer *il, struct layer_apply *la,
+			const struct image_options *o, uint64_t *total_out, struct ac_error *err)
+{
+	struct blob_stream *s;
+	int rc;
+
+	s = blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
+			     il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256, &o->limits,
+			     total_out);
+	rc = layer_apply_stream(la, s, err);
+	if (rc < 0) {
+		struct ac_error ferr;
+		/* A changed byte is the cause of a broken stream. */
+		if (blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL, NULL, false,
+				       &ferr) < 0 && ferr.kind == AC_ERR_INTEGRITY)
+			*err = ferr;
+	} else {
+		rc = blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
+					il->has_diff_id ? &il->diff_id : NULL, true, err);
+	}
+	il->compression = blob_stream_compression(s);
+	il->uncompressed = blob_stream_bytes_out(s);
+	il->stats = la->stats;
+	blob_stream_free(s);
+	return rc;
+}
+
+/* A warm layer: the blob's bytes are hashed (never trusted by name) and
+ * its record replayed.  1 = done, 0 = read it, -1 = error. */
+static int replay_layer(struct image *img, struct blob_range r, const struct layer_desc *ld,
+			struct image_layer *il, struct layer_apply *la, uint64_t *total_out,
+			struct digest *blobsum, struct ac_error *err)
+{
+	struct layer_summary s;
+	int rc;
+
+	if (blob_range_digest(r, DIGEST_SHA256, blobsum, err) < 0)
+		return -1;
+	if (ld->has_digest && ld->digest.alg == DIGEST_SHA256 && !digest_equal(&ld->digest, blobsum))
+		return 0; /* the stream reports the mismatch */
+	rc = layer_cache_replay(&img->lcache, blobsum, il->has_diff_id ? &il->diff_id : NULL, la,
+				total_out, &s, err);
+	if (rc == 1) {
+		il->compression = s.compression;
+		il->uncompressed = s.uncompressed;
+		il->stats = s.stats;
+		il->from_cache = true;
+	}
+	return rc;
+}
+
 static int apply_layer(struct image *img, struct blob_store *bs, const struct layer_desc *ld,
 		       size_t i, const struct image_options *o, uint64_t *total_out,
 		       struct ac_error *err)
 {
 	struct image_layer *il = &img->layers[i];
 	struct blob_range r;
-	struct blob_stream *s;
+	struct digest blobsum;
 	struct layer_apply la = {
 		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
 		.limits = &o->limits, .entries_total = &img->entries,
@@ -170,24 +224,21 @@ static int apply_layer(struct image *img, struct blob_store *bs, const struct la
 				    "blob is %llu bytes, its descriptor says %lld",
 				    (unsigned long long)r.size, (long long)ld->size);
 	il->size = r.size;
-	s = blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
-			     il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256, &o->limits,
-			     total_out);
-	rc = layer_apply_stream(&la, s, err);
-	if (rc < 0) {
-		struct ac_error ferr;
-		/* A changed byte is the cause of a broken stream. */
-		if (blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL, NULL, false,
-				       &ferr) < 0 && ferr.kind == AC_ERR_INTEGRITY)
-			*err = ferr;
-	} else {
-		rc = blob_stream_finish(s, ld->has_digest ? &ld->digest : NULL,
-					il->has_diff_id ? &il->diff_id : NULL, true, err);
+	if (img->lcache.dir) {
+		rc = replay_layer(img, r, ld, il, &la, total_out, &blobsum, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+		la.rec = layer_record_new();
 	}
-	il->compression = blob_stream_compression(s);
-	il->uncompressed = blob_stream_bytes_out(s);
-	il->stats = la.stats;
-	blob_stream_free(s);
+	rc = stream_layer(r, ld, il, &la, o, total_out, err);
+	if (rc == 0 && la.rec) {
+		struct layer_summary s = {
+			.diff_id = il->diff_id, .compression = il->compression,
+			.compressed = r.size, .uncompressed = il->uncompressed, .stats = il->stats,
+		};
+		layer_cache_store(&img->lcache, &blobsum, la.rec, &img->store, &s);
+	}
+	layer_record_free(la.rec, &img->store);
 	return rc;
 }
 
@@ -272,6 +323,22 @@ static int load_rootfs(struct image *img, const struct image_options *o, struct 
 	return rootfs_load(img->rootfd, &la, &img->unreadable, err);
 }
 
+/* Archive sources only: a dir: source is read in place anyway.  A cache
+ * that cannot be set up costs speed, never the run. */
+static void open_layer_cache(struct image *img, const struct image_options *o)
+{
+	struct ac_error err;
+
+	img->lcache.bodies_fd = -1;
+	if (!o->use_cache || img->transport == TRANSPORT_DIR)
+		return;
+	if (layer_cache_open(&img->lcache, o->cache_root, &err) < 0) {
+		snprintf(img->cache_warning, sizeof(img->cache_warning), "%s", err.msg);
+		return;
+	}
+	img->store.bodies_fd = img->lcache.bodies_fd;
+}
+
 int image_open(const char *ref, const struct image_options *o, struct image **out,
 	       struct ac_error *err)
 {
@@ -282,6 +349,7 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	img->ref = xstrdup(ref);
 	img->rootfd = -1;
 	img->tempdir.dirfd = -1;
+	img->lcache.bodies_fd = -1;
 	*out = NULL;
 	if (image_parse_ref(ref, &img->transport, &explicit_transport, &img->path,
 			    &img->selector, err) < 0 ||
@@ -292,6 +360,8 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	}
 	img->store.tempdir = &img->tempdir;
 	img->store.rootfd = -1;
+	img->store.bodies_fd = -1;
+	open_layer_cache(img, o);
 	img->tree = tree_new(&img->store);
 	if (img->transport == TRANSPORT_DIR)
 		rc = load_rootfs(img, o, err);
@@ -321,6 +391,7 @@ void image_close(struct image *img)
 	free(img->layers);
 	image_config_free(&img->config);
 	ac_tempdir_remove(&img->tempdir);
+	layer_cache_close(&img->lcache);
 	if (img->rootfd >= 0)
 		close(img->rootfd);
 	free(img->ref);

@@ -22,6 +22,7 @@
 #include "images/config.h"
 #include "images/content.h"
 #include "images/layer.h"
+#include "images/layercache.h"
 #include "images/limits.h"
 #include "images/platform.h"
 #include "images/tree.h"
@@ -39,6 +40,8 @@ struct image_options {
 	bool platform_explicit;   /* given by --platform (else the host's) */
 	bool allow_special;       /* record device nodes/FIFOs in layers */
 	const char *tmpdir;       /* parent of the private temp dir, or NULL */
+	bool use_cache;           /* replay layers read before (layercache.h) */
+	const char *cache_root;   /* the cache's root, NULL = XDG location */
 };
 
 struct image_layer {
@@ -49,6 +52,7 @@ struct image_layer {
 	enum blob_compression compression;
 	uint64_t size, uncompressed;
 	struct layer_stats stats;
+	bool from_cache; /* replayed from the layer cache */
 };
 
 struct image {
@@ -69,6 +73,8 @@ struct image {
 	struct content_store store;
 	struct ac_tempdir tempdir;
 	int rootfd; /* dir: source */
+	struct layer_cache lcache; /* dir NULL when off */
+	char cache_warning[AC_ERROR_MAX]; /* why the layer cache is off, or "" */
 };
 
 void image_options_default(struct image_options *o);

@@ -10,6 +10,7 @@
 
 #include "common/tempdir.h"
 #include "common/xalloc.h"
+#include "images/layercache.h"
 #include "images/path.h"
 
 /* Non-ELF files the later stages read: the loader's search configuration
@@ -67,6 +68,81 @@ static int archive_fail(struct layer_apply *la, struct archive *a, const char *p
 						    : "corrupt tar stream");
 }
 
+/* The sha256 of a kept body as it is written, holes included, so the body
+ * can be filed in the cache under its hash without reading it back. */
+struct body_hash {
+	struct hasher *h;
+	uint64_t done;
+	bool broken; /* blocks came out of order: no hash */
+};
+
+static void hash_to(struct body_hash *bh, uint64_t off, const void *buf, size_t len)
+{
+	static const unsigned char zeros[4096];
+
+	if (!bh->h || bh->broken)
+		return;
+	if (off < bh->done) {
+		bh->broken = true;
+		return;
+	}
+	while (bh->done < off) {
+		size_t z = off - bh->done < sizeof(zeros) ? (size_t)(off - bh->done) : sizeof(zeros);
+		hasher_update(bh->h, zeros, z);
+		bh->done += z;
+	}
+	hasher_update(bh->h, buf, len);
+	bh->done += len;
+}
+
+/* Files the finished hash in the content (and the body for the cache). */
+static void hash_finish(struct layer_apply *la, struct body_hash *bh, struct content *c)
+{
+	struct digest d;
+
+	if (!bh->h)
+		return;
+	hash_to(bh, c->size, NULL, 0);
+	hasher_finish(bh->h, &d);
+	bh->h = NULL;
+	if (bh->broken || bh->done != c->size) {
+		layer_record_fail(la->rec);
+		return;
+	}
+	memcpy(c->sha256, d.hex, 65);
+	layer_record_body(la->rec, c);
+}
+
+static int write_block(int fd, struct body_hash *bh, const void *buf, size_t len, uint64_t off)
+{
+	if (pwrite(fd, buf, len, (off_t)off) != (ssize_t)len)
+		return -1;
+	hash_to(bh, off, buf, len);
+	return 0;
+}
+
+/* Copies the rest of a kept body (after its head) to fd. */
+static int copy_body(struct layer_apply *la, struct archive *a, int fd, struct body_hash *bh,
+		     size_t head_len, const void *buf, size_t len, la_int64_t off,
+		     struct ac_error *err)
+{
+	for (;;) {
+		if (len) {
+			/* Part of this block may already be in head. */
+			size_t skip = (uint64_t)off < head_len ? head_len - (size_t)off : 0;
+			if (skip < len && write_block(fd, bh, (const char *)buf + skip, len - skip,
+						      (uint64_t)off + skip) < 0)
+				return ac_error_set(err, AC_ERR_SYSTEM, errno,
+						    "writing to the temp dir");
+		}
+		int rc = archive_read_data_block(a, &buf, &len, &off);
+		if (rc == ARCHIVE_EOF)
+			return 0;
+		if (rc != ARCHIVE_OK)
+			return archive_fail(la, a, "", err);
+	}
+}
+
 /* Reads the entry's first bytes (blocks can be tiny), then either keeps the
  * body in a temp file or skips it. */
 static int read_body(struct layer_apply *la, struct archive *a, struct image_node *n,
@@ -79,6 +155,7 @@ static int read_body(struct layer_apply *la, struct archive *a, struct image_nod
 	la_int64_t off;
 	int rc, fd;
 	struct content *c;
+	struct body_hash bh = { 0 };
 
 	/* Gather the head; a block at offset > 0 means a sparse hole first. */
 	while (head_len < sizeof(head) && (uint64_t)head_len < n->size) {
@@ -101,10 +178,8 @@ static int read_body(struct layer_apply *la, struct archive *a, struct image_nod
 decide_with_pending:
 	if (!layer_keep_file(n->path, head, head_len, n->size))
 		return 0; /* archive_read_next_header skips the rest */
-	if (n->size > la->limits->max_file_bytes)
-		return ac_error_set(err, AC_ERR_LIMIT, 0,
-				    "file of %llu bytes exceeds --max-file-bytes",
-				    (unsigned long long)n->size);
+	if (layer_check_kept_size(la, n->size, err) < 0)
+		return -1;
 	fd = content_new_temp(la->store, &c, err);
 	if (fd < 0)
 		return -1;
@@ -113,41 +188,38 @@ decide_with_pending:
 	memcpy(c->head, head, head_len);
 	c->head_len = (unsigned)head_len;
 	la->store->live_bytes += n->size;
-	if (pwrite(fd, head, head_len, 0) != (ssize_t)head_len)
-		goto write_error;
-	for (;;) {
-		if (len) {
-			/* Part of this block may already be in head. */
-			size_t skip = (uint64_t)off < head_len ? head_len - (size_t)off : 0;
-			if (skip < len &&
-			    pwrite(fd, (const char *)buf + skip, len - skip, off + (la_int64_t)skip) !=
-				    (ssize_t)(len - skip))
-				goto write_error;
-		}
-		rc = archive_read_data_block(a, &buf, &len, &off);
-		if (rc == ARCHIVE_EOF)
-			break;
-		if (rc != ARCHIVE_OK) {
-			close(fd);
-			return archive_fail(la, a, "", err);
-		}
-	}
-	if (ftruncate(fd, (off_t)n->size) < 0) /* a trailing sparse hole */
-		goto write_error;
+	if (la->rec)
+		bh.h = hasher_new(DIGEST_SHA256);
+	rc = write_block(fd, &bh, head, head_len, 0) < 0
+		     ? ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir")
+		     : copy_body(la, a, fd, &bh, head_len, buf, len, off, err);
+	/* A trailing sparse hole. */
+	if (rc == 0 && ftruncate(fd, (off_t)n->size) < 0)
+		rc = ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir");
 	close(fd);
+	if (rc < 0) {
+		if (bh.h)
+			hasher_free(bh.h);
+		return -1;
+	}
+	hash_finish(la, &bh, c);
 	la->stats.kept++;
 	la->stats.kept_bytes += n->size;
 	return 0;
-write_error:
-	close(fd);
-	return ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir");
 }
 
-static int put_special(struct layer_apply *la, const char *path, mode_t type,
-		       struct image_node **n, struct ac_error *err)
+int layer_check_kept_size(const struct layer_apply *la, uint64_t size, struct ac_error *err)
 {
-	enum node_type nt = type == AE_IFCHR ? NODE_CHAR : type == AE_IFBLK ? NODE_BLOCK
-								   : NODE_FIFO;
+	if (size > la->limits->max_file_bytes)
+		return ac_error_set(err, AC_ERR_LIMIT, 0,
+				    "file of %llu bytes exceeds --max-file-bytes",
+				    (unsigned long long)size);
+	return 0;
+}
+
+int layer_put_special(struct layer_apply *la, const char *path, enum node_type nt,
+		      struct image_node **n, struct ac_error *err)
+{
 	if (!la->allow_special)
 		return ac_error_set(err, AC_ERR_INPUT, 0,
 				    "%s member (a %s; pass --allow-special to record it)",
@@ -170,9 +242,11 @@ static int apply_entry(struct layer_apply *la, struct archive *a,
 	switch (*path ? image_path_whiteout(base, &hidden) : WHITEOUT_NONE) {
 	case WHITEOUT_FILE:
 		la->stats.whiteouts++;
+		layer_record_whiteout(la->rec, parent, hidden);
 		return tree_whiteout(la->tree, parent, hidden, la->layer, err);
 	case WHITEOUT_OPAQUE:
 		la->stats.whiteouts++;
+		layer_record_opaque(la->rec, parent);
 		return tree_opaque(la->tree, parent, la->layer, err);
 	case WHITEOUT_META:
 		return 0;
@@ -182,6 +256,7 @@ static int apply_entry(struct layer_apply *la, struct archive *a,
 	if (hl) {
 		if (image_path_normalize(hl, target, err) < 0)
 			return ac_error_wrap(err, "hardlink target");
+		layer_record_hardlink(la->rec, path, target);
 		return tree_hardlink(la->tree, path, target, la->layer, &n, err);
 	}
 	switch (type) {
@@ -211,7 +286,10 @@ static int apply_entry(struct layer_apply *la, struct archive *a,
 	case AE_IFCHR:
 	case AE_IFBLK:
 	case AE_IFIFO:
-		if (put_special(la, path, type, &n, err) < 0)
+		if (layer_put_special(la, path,
+				      type == AE_IFCHR ? NODE_CHAR
+				      : type == AE_IFBLK ? NODE_BLOCK : NODE_FIFO,
+				      &n, err) < 0)
 			return -1;
 		break;
 	default:
@@ -221,8 +299,9 @@ static int apply_entry(struct layer_apply *la, struct archive *a,
 	n->mode = archive_entry_perm(e);
 	n->uid = (unsigned)archive_entry_uid(e);
 	n->gid = (unsigned)archive_entry_gid(e);
-	if (type == AE_IFREG)
-		return read_body(la, a, n, err);
+	if (type == AE_IFREG && read_body(la, a, n, err) < 0)
+		return -1;
+	layer_record_node(la->rec, n);
 	return 0;
 }
 
@@ -235,12 +314,20 @@ static int next_entry(struct layer_apply *la, struct archive *a, struct archive_
 		return 0;
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
 		return archive_fail(la, a, la->stats.entries ? "" : "not a tar archive: ", err);
-	if (++*la->entries_total > la->limits->max_entries)
+	if (layer_count_entries(la, 1, err) < 0)
+		return -1;
+	return 1;
+}
+
+int layer_count_entries(struct layer_apply *la, uint64_t n, struct ac_error *err)
+{
+	*la->entries_total += n;
+	la->stats.entries += n;
+	if (*la->entries_total > la->limits->max_entries)
 		return ac_error_set(err, AC_ERR_LIMIT, 0,
 				    "more than %llu entries (raise with --max-entries)",
 				    (unsigned long long)la->limits->max_entries);
-	la->stats.entries++;
-	return 1;
+	return 0;
 }
 
 int layer_apply_stream(struct layer_apply *la, struct blob_stream *bs,

@@ -18,6 +18,8 @@
 #include "images/limits.h"
 #include "images/tree.h"
 
+struct layer_record; /* layercache.h */
+
 struct layer_stats {
 	uint64_t entries, files, kept, kept_bytes, whiteouts;
 };
@@ -31,11 +33,19 @@ struct layer_apply {
 	bool allow_special;      /* record device nodes/FIFOs instead of failing */
 	struct layer_stats stats;
 	struct blob_stream *stream; /* set by layer_apply_stream */
+	struct layer_record *rec;   /* records each member's effect, or NULL */
 };
 
 /* Reads the tar stream to its end.  Errors carry the member name. */
 int layer_apply_stream(struct layer_apply *la, struct blob_stream *bs,
 		       struct ac_error *err);
+
+/* Checks and steps shared by the tar reader and the replay of a cached
+ * layer (layercache.h), so a replay refuses what the stream would. */
+int layer_count_entries(struct layer_apply *la, uint64_t n, struct ac_error *err);
+int layer_check_kept_size(const struct layer_apply *la, uint64_t size, struct ac_error *err);
+int layer_put_special(struct layer_apply *la, const char *path, enum node_type nt,
+		      struct image_node **n, struct ac_error *err);
 
 /* Whether a regular file's body is kept, from its path and first bytes. */
 bool layer_keep_file(const char *path, const unsigned char *head, size_t head_len,

@@ -23,6 +23,7 @@ static int setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 
 	f->store.rootfd = -1;
+	f->store.bodies_fd = -1;
 	f->t = tree_new(&f->store);
 	*state = f;
 	return 0;
