@@ -172,7 +172,7 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	if (fd < 0) {
 		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
 	} else {
-		elf_scan_fd(fd, &o->scan, rc->cache);
+		elf_scan_fd(fd, &o->scan, rc->cache, image_node_sha256(n));
 		close(fd);
 	}
 	set_label(o);

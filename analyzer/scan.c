@@ -8,13 +8,18 @@
 #include "analyzer/cache.h"
 
 static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
-		   struct ac_error *err)
+		   const char *sha256, struct ac_error *err)
 {
 	struct digest key;
 
 	if (!cache || !cache->dir)
 		return analyze_sites(&scan->file, a, &scan->sites, err);
-	analysis_cache_key(&scan->file, &key);
+	if (sha256 && strlen(sha256) == 64) {
+		key.alg = DIGEST_SHA256;
+		memcpy(key.hex, sha256, 65);
+	} else {
+		analysis_cache_key(&scan->file, &key);
+	}
 	memcpy(scan->sha256, key.hex, 64);
 	if (analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
 		return 0;
@@ -25,7 +30,8 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 	return 0;
 }
 
-void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache)
+void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		 const char *sha256)
 {
 	struct ac_error err;
 	const struct arch *a;
@@ -46,7 +52,7 @@ void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache)
 			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
 		return;
-	if (analyze(scan, a, cache, &err) == 0)
+	if (analyze(scan, a, cache, sha256, &err) == 0)
 		scan->has_sites = true;
 	else if (!scan->error[0])
 		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);

@@ -23,9 +23,12 @@ struct elf_scan {
 
 struct analysis_cache;
 
-/* Analyses the ELF open on fd, through `cache` when not NULL.  Never fails
- * as a whole: a malformed file fills scan->error and leaves the rest empty. */
-void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache);
+/* Analyses the ELF open on fd, through `cache` when not NULL; `sha256`
+ * (hex, or NULL) is the content's hash when the image layer already
+ * computed it, saving a pass over the bytes.  Never fails as a whole: a
+ * malformed file fills scan->error and leaves the rest empty. */
+void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		 const char *sha256);
 void elf_scan_free(struct elf_scan *scan);
 
 #endif

@@ -383,7 +383,7 @@ static void scan_node(struct image *img, const struct image_node *n, struct elf_
 		snprintf(s->error, sizeof(s->error), "%s", err.msg);
 		return;
 	}
-	elf_scan_fd(fd, s, cache);
+	elf_scan_fd(fd, s, cache, image_node_sha256(n));
 	close(fd);
 }
 

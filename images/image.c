@@ -413,3 +413,8 @@ int image_open_file(const struct image *img, const struct image_node *n, struct 
 		return ac_error_set(err, AC_ERR_INPUT, 0, "'/%s' has no kept body", n->path);
 	return content_open(&img->store, n->content, err);
 }
+
+const char *image_node_sha256(const struct image_node *n)
+{
+	return n->content && n->content->sha256[0] ? n->content->sha256 : NULL;
+}

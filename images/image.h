@@ -84,6 +84,10 @@ void image_close(struct image *img);
 
 const char *image_transport_name(enum image_transport t);
 
+/* The sha256 (hex) of a kept body when reading its layer computed it
+ * (layer cache on), else NULL. */
+const char *image_node_sha256(const struct image_node *n);
+
 /* Whether a node is a regular file whose kept body starts with \177ELF. */
 bool image_node_is_elf(const struct image_node *n);
 
