@@ -77,28 +77,37 @@ bool content_cached_exists(const struct content_store *cs, const char *sha256)
 	return fstatat(cs->bodies_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
+static bool copy_fd(int in, int out, uint64_t size)
+{
+	char buf[1 << 16];
+	uint64_t done = 0;
+	ssize_t n;
+
+	while (done < size && (n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, (size_t)n) != n)
+			return false;
+		done += (uint64_t)n;
+	}
+	return done == size;
+}
+
 /* The temp dir and the cache may be on different filesystems. */
 static int copy_into(struct content_store *cs, const struct content *c, const char *name)
 {
 	char tmp[96];
 	int in = openat(cs->tempdir->dirfd, c->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out;
-	ssize_t n = 0;
-	off_t off = 0;
+	bool ok;
 
 	if (in < 0)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", name, (long)getpid());
 	out = openat(cs->bodies_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		     0600);
-	if (out >= 0)
-		while ((uint64_t)off < c->size &&
-		       (n = copy_file_range(in, &off, out, NULL, (size_t)(c->size - (uint64_t)off), 0)) > 0)
-			;
+	ok = out >= 0 && copy_fd(in, out, c->size);
 	close(in);
 	if (out < 0)
 		return -1;
-	if (close(out) < 0 || n < 0 || (uint64_t)off != c->size ||
-	    renameat(cs->bodies_fd, tmp, cs->bodies_fd, name) < 0) {
+	if (close(out) < 0 || !ok || renameat(cs->bodies_fd, tmp, cs->bodies_fd, name) < 0) {
 		unlinkat(cs->bodies_fd, tmp, 0);
 		return -1;
 	}

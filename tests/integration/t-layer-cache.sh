@@ -111,6 +111,18 @@ cmp -s "$WORK/other-streamed.json" "$WORK/other-replayed.json" &&
 	pass "shared layer over another base: same tree as streamed" ||
 	fail "shared layer: $(diff "$WORK/other-streamed.json" "$WORK/other-replayed.json" | head -4)"
 
+# The temp dir and the cache on different filesystems: bodies are copied.
+SHMC=/dev/shm/abicheck-lc-test.$$
+if [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$WORK")" ]; then
+	run_abicheck $SCAN --cache-dir "$SHMC"
+	run_abicheck $SCAN --cache-dir "$SHMC"
+	report shm
+	check "cache on another filesystem: stored, then replayed" \
+		'.summary.cache.layers.replayed == 2'
+	same_as_cold shm "cache on another filesystem: same report"
+	rm -rf "$SHMC"
+fi
+
 # A blob changed in place under its old name: hashed, caught, not replayed.
 cp -r "$WORK/img" "$WORK/tampered"
 blob=$(jq -r '.layers[1].digest' "$WORK/tampered/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/tampered/index.json" | cut -d: -f2)" | cut -d: -f2)
