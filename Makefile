@@ -12,7 +12,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BUILD ?= build/release
 BIN   ?= abicheck
 
-LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c))
+LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c verdict/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 GEN_CC   := $(BUILD)/gen/checkconfig_steps.c
 GEN_SRC  := $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
