@@ -38,6 +38,10 @@ struct cli_options {
 	const char *arch;           /* seccomp --arch */
 	const char *libseccomp;     /* seccomp --libseccomp VERSION */
 	const char *cap_add;        /* seccomp --cap-add CAP[,CAP] */
+	const char *kernel_cmdline; /* --kernel-cmdline "vsyscall=none ..." */
+	const char *seccomp;        /* --seccomp SPEC for the main job */
+	int fail_on;                /* --fail-on: enum severity, or -1 = never */
+	bool entrypoint_only;       /* --entrypoint-only */
 	struct image_options image_opts;
 };
 

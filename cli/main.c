@@ -21,6 +21,7 @@ enum {
 	OPT_MAX_BYTES, OPT_MAX_ENTRIES, OPT_MAX_RATIO, OPT_MAX_LAYERS, OPT_MAX_JSON,
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
 	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD, OPT_KERNEL_CONFIG, OPT_PROFILE,
+	OPT_KERNEL_CMDLINE, OPT_SECCOMP, OPT_FAIL_ON, OPT_ALL, OPT_ENTRYPOINT_ONLY,
 };
 
 static const struct option long_opts[] = {
@@ -35,6 +36,11 @@ static const struct option long_opts[] = {
 	{ "arch", required_argument, NULL, OPT_ARCH },
 	{ "kernel-config", required_argument, NULL, OPT_KERNEL_CONFIG },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "kernel-cmdline", required_argument, NULL, OPT_KERNEL_CMDLINE },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "entrypoint-only", no_argument, NULL, OPT_ENTRYPOINT_ONLY },
 	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
@@ -207,6 +213,20 @@ static int handle_option(int c, struct cli_options *o)
 	case OPT_ARCH: o->arch = optarg; return -1;
 	case OPT_KERNEL_CONFIG: o->kernel_config = optarg; return -1;
 	case OPT_PROFILE: o->saved_profile = optarg; return -1;
+	case OPT_KERNEL_CMDLINE: o->kernel_cmdline = optarg; return -1;
+	case OPT_SECCOMP: o->seccomp = optarg; return -1;
+	case OPT_FAIL_ON:
+		if (!strcmp(optarg, "fail"))
+			o->fail_on = 2;
+		else if (!strcmp(optarg, "warn"))
+			o->fail_on = 1;
+		else if (!strcmp(optarg, "never"))
+			o->fail_on = -1;
+		else
+			return usage_error("unknown --fail-on '%s' (fail, warn or never)", optarg);
+		return -1;
+	case OPT_ALL: o->entrypoint_only = false; return -1;
+	case OPT_ENTRYPOINT_ONLY: o->entrypoint_only = true; return -1;
 	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
 	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
 	case OPT_ALLOW_SPECIAL: o->image_opts.allow_special = true; return -1;
@@ -348,7 +368,7 @@ struct image *cli_image_open(const struct cli_options *o)
 
 int main(int argc, char **argv)
 {
-	struct cli_options o = { 0 };
+	struct cli_options o = { .fail_on = 2 };
 	char tmp[4096];
 	FILE *out;
 	int rc;

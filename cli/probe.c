@@ -9,13 +9,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "probes/kconfig.h"
-#include "probes/kconfig_profile.h"
-#include "probes/live.h"
 #include "probes/profile_json.h"
-
-/* A saved profile is at most this big (a probe is ~40 KB). */
-#define SAVED_PROFILE_MAX_BYTES (16u << 20)
+#include "probes/source.h"
 
 static const char *tri_word(enum tristate t, const char *yes, const char *no)
 {
@@ -76,58 +71,17 @@ static void print_table(const struct kernel_profile *p, FILE *out)
 		fprintf(out, "  - %s\n", p->assumptions[i]);
 }
 
-/* --profile FILE: a probe saved on another machine. */
-static int load_saved(const char *path, struct kernel_profile *p, struct ac_error *err)
-{
-	json_error_t je;
-	json_t *j = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	FILE *f;
-	long size = -1;
-	int rc;
-
-	if ((f = fopen(path, "rb"))) {
-		if (fseek(f, 0, SEEK_END) == 0)
-			size = ftell(f);
-		fclose(f);
-	}
-	if (size > (long)SAVED_PROFILE_MAX_BYTES) {
-		json_decref(j);
-		return ac_error_set(err, AC_ERR_LIMIT, 0, "%s: larger than %u bytes", path,
-				    SAVED_PROFILE_MAX_BYTES);
-	}
-	if (!j)
-		return ac_error_set(err, AC_ERR_INPUT, 0, "%s: %s (line %d)", path, je.text,
-				    je.line);
-	rc = profile_from_json(j, p, err);
-	json_decref(j);
-	return rc < 0 ? ac_error_wrap(err, "%s", path) : 0;
-}
-
-/* --kernel-config FILE: what that .config says about its kernel. */
-static int load_config(const char *path, struct kernel_profile *p, struct ac_error *err)
-{
-	struct kconfig c;
-	int rc;
-
-	if (kconfig_load(path, &c, err) < 0)
-		return -1;
-	rc = kconfig_to_profile(&c, p, err);
-	kconfig_free(&c);
-	return rc < 0 ? ac_error_wrap(err, "%s", path) : 0;
-}
-
-/* The profile from the one source the options name (live by default). */
+/* The one source the options name (live by default), refined by
+ * --kernel-cmdline. */
 static int build_profile(const struct cli_options *o, struct kernel_profile *p,
 			 struct ac_error *err)
 {
-	if (o->saved_profile && o->kernel_config)
-		return ac_error_set(err, AC_ERR_USAGE, 0,
-				    "--profile and --kernel-config are two sources: give one");
-	if (o->saved_profile)
-		return load_saved(o->saved_profile, p, err);
-	if (o->kernel_config)
-		return load_config(o->kernel_config, p, err);
-	return probe_live(p, err);
+	struct profile_source s = {
+		.saved_profile = o->saved_profile, .kernel_config = o->kernel_config,
+		.kernel_version = o->kernel_version, .cmdline = o->kernel_cmdline,
+	};
+
+	return profile_from_source(&s, p, err);
 }
 
 int cmd_probe(const struct cli_options *o, FILE *out)

@@ -54,8 +54,10 @@ static int set_abi_executes(struct kernel_profile *p, enum syscall_arch abi, con
 
 	if (parse_bool(v, &on) < 0)
 		return ac_error_set(err, AC_ERR_USAGE, 0, "%s=%s: not a boolean", param, v);
-	if (!is_x86_64(p) || !(a = profile_abi(p, abi)))
-		return 0; /* configured out: the parameter does not exist */
+	/* Configured out, or before 6.7 (a11e097504ac): no such parameter. */
+	if (!is_x86_64(p) || !(a = profile_abi(p, abi)) ||
+	    (p->version[0] && p->version[0] * 100 + p->version[1] < 607))
+		return 0;
 	a->executes = on ? TRI_YES : TRI_NO;
 	a->executes_basis = BASIS_CMDLINE;
 	return 0;
