@@ -64,6 +64,29 @@ static long fn_of(const struct reach_object *o, uint64_t addr)
 	return -1;
 }
 
+/* The function code at addr belongs to: the one containing it, else the
+ * last one starting before it.  Hand-written assembly may end its CFI
+ * before a syscall and resume after it (glibc's clone3.S, clone.S: the
+ * child's frame has no caller); the uncovered bytes are reached by
+ * falling through from the function before them. */
+static long fn_owner(const struct reach_object *o, uint64_t addr)
+{
+	const struct func_range *r = o->scan.sites.funcs.ranges;
+	size_t lo = 0, hi = o->scan.sites.funcs.n;
+	long f = fn_of(o, addr);
+
+	if (f >= 0)
+		return f;
+	while (lo < hi) { /* the first range starting after addr */
+		size_t mid = lo + (hi - lo) / 2;
+		if (r[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? (long)lo - 1 : -1;
+}
+
 /* A function starting exactly at addr (a pointer's target). */
 static long fn_at(const struct reach_object *o, uint64_t addr)
 {
@@ -101,7 +124,7 @@ static void build_graph(struct reach_object *o)
 
 	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
 	for (size_t i = 0; i < s->nedges; i++) {
-		long from = fn_of(o, s->edges[i].from), to, imp;
+		long from = fn_owner(o, s->edges[i].from), to, imp;
 		if (from < 0)
 			continue;
 		if ((imp = dynsyms_plt_import(&o->dyn, s->edges[i].target)) >= 0)
@@ -143,11 +166,11 @@ static void map_sites(struct reach_object *o)
 	o->wcall_fn = xcalloc(s->nwcalls + 1, sizeof(long));
 	o->vs_fn = xcalloc(s->nvsyscalls + 1, sizeof(long));
 	for (size_t i = 0; i < s->nsites; i++)
-		o->site_fn[i] = fn_of(o, s->sites[i].addr);
+		o->site_fn[i] = fn_owner(o, s->sites[i].addr);
 	for (size_t i = 0; i < s->nwcalls; i++)
-		o->wcall_fn[i] = fn_of(o, s->wcalls[i].addr);
+		o->wcall_fn[i] = fn_owner(o, s->wcalls[i].addr);
 	for (size_t i = 0; i < s->nvsyscalls; i++)
-		o->vs_fn[i] = fn_of(o, s->vsyscalls[i].addr);
+		o->vs_fn[i] = fn_owner(o, s->vsyscalls[i].addr);
 }
 
 static void set_label(struct reach_object *o)
