@@ -15,7 +15,7 @@ BIN   ?= abicheck
 LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c verdict/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 GEN_CC   := $(BUILD)/gen/checkconfig_steps.c
-GEN_SRC  := $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
+GEN_SRC  := $(BUILD)/gen/glibc_fallbacks.c $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
 	$(BUILD)/gen/libseccomp_support.c $(GEN_CC)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 SECCOMP_JSON := $(sort $(wildcard data/seccomp/*.json))
@@ -51,11 +51,16 @@ $(BUILD)/gen/seccomp_profiles.c: $(SECCOMP_JSON) scripts/gen-seccomp-profiles.aw
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-seccomp-profiles.awk $(SECCOMP_JSON) > $@.tmp && mv $@.tmp $@
 
+$(BUILD)/gen/glibc_fallbacks.c: data/glibc/enosys-fallbacks.csv scripts/gen-fallbacks.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-fallbacks.awk $< > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/gen/libseccomp_support.c: data/libseccomp/libseccomp-syscall-support.csv scripts/gen-libseccomp-support.awk
 	@mkdir -p $(dir $@)
 	awk -F, -f scripts/gen-libseccomp-support.awk $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h probes/seccomp_data.h
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h probes/seccomp_data.h \
+		verdict/fallbacks.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)

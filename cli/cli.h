@@ -17,7 +17,7 @@
 #define EXIT_PREDICTED_FAILURE 1
 #define EXIT_USAGE_OR_INPUT 2
 
-enum output_format { OUTPUT_TABLE, OUTPUT_JSON };
+enum output_format { OUTPUT_TABLE, OUTPUT_JSON, OUTPUT_SARIF };
 
 struct cli_options {
 	const char *subcommand;
@@ -49,6 +49,12 @@ struct cli_options {
  * and returns NULL.  A layer cache that could not be used is a warning. */
 struct image *cli_image_open(const struct cli_options *o);
 
+/* The on-disk analysis cache, unless --no-cache; one that cannot be set
+ * up costs speed, never the run (a warning).  NULL when off. */
+struct analysis_cache;
+struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c);
+
+int cmd_check(const struct cli_options *o, FILE *out);
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
 /* image is the optional FILE (NULL: find the config like check-config.sh). */

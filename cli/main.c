@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analyzer/cache.h"
 #include "cli/cli.h"
 #include "common/tempdir.h"
 
@@ -62,8 +63,11 @@ static const char usage_text[] =
 	"Predicts whether the programs of a container image will run on a kernel.\n"
 	"\n"
 	"Subcommands:\n"
+	"  [check] IMAGE [-- CMD ARGS]  the main job (the default): will the image's\n"
+	"                     command (CMD, else Entrypoint+Cmd) and every other\n"
+	"                     program run on the target kernel and runtime? Per\n"
+	"                     program: verdict, exit code, why, the evidence chain\n"
 	"  inspect IMAGE      image summary and every ELF file of its flattened view\n"
-	"                     (also the default until the verdict stage lands)\n"
 	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
 	"                     library resolution of every ELF file (or of PATHs)\n"
 	"  kernel-config [FILE]  moby's check-config.sh over a kernel .config (plain or\n"
@@ -98,9 +102,21 @@ static const char usage_text[] =
 	"                            conditions (default: the config header's);\n"
 	"                            seccomp: host kernel for minKernel (default: uname)\n"
 	"      --arch A              seccomp: the host's arch (default: this host's)\n"
-	"      --kernel-config FILE  probe: the profile a kernel .config (plain or gzip)\n"
-	"                            describes, instead of this machine's\n"
-	"      --profile FILE        probe: a profile saved with probe -o json\n"
+	"      --kernel-config FILE  check, probe: the target is the kernel this .config\n"
+	"                            (plain or gzip) describes, not this machine's\n"
+	"      --profile FILE        check, probe: a profile saved with probe -o json\n"
+	"      --kernel-version X.Y  check, probe: the target is that upstream version\n"
+	"                            (syscalls from the version table, defaults assumed)\n"
+	"      --kernel-cmdline \"P=V ...\"  check, probe: boot parameters applied to the\n"
+	"                            target (vsyscall=none|xonly|emulate, vdso=0,\n"
+	"                            ia32_emulation=0)\n"
+	"      --seccomp SPEC        check: the runtime's filter (default docker, the\n"
+	"                            newest; docker:VERSION, podman[:VERSION],\n"
+	"                            unconfined, FILE.json)\n"
+	"      --fail-on fail|warn|never  check: exit 1 when a finding reaches this\n"
+	"                            severity (default fail)\n"
+	"      --entrypoint-only     check: only the image's command, not every program\n"
+	"      --all                 check: every program too (the default)\n"
 	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
 	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
 	"                            default set (ALL for every one)\n"
@@ -251,6 +267,7 @@ static const struct subcommand {
 	bool takes_paths; /* more positionals after the first */
 	bool no_positional; /* takes no positional at all (probe) */
 } subcommands[] = {
+	{ "check", cmd_check, true, false, false }, /* the default */
 	{ "inspect", cmd_inspect, true, false, false },
 	{ "scan", cmd_scan, true, true, false },
 	{ "kernel-config", cmd_kernel_config, false, false, false },
@@ -364,6 +381,19 @@ struct image *cli_image_open(const struct cli_options *o)
 	if (img->cache_warning[0])
 		fprintf(stderr, "abicheck: warning: layer cache off: %s\n", img->cache_warning);
 	return img;
+}
+
+struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c)
+{
+	struct ac_error err;
+
+	if (o->no_cache)
+		return NULL;
+	if (analysis_cache_open(c, o->cache_dir, &err) < 0) {
+		fprintf(stderr, "abicheck: warning: analysis cache off: %s\n", err.msg);
+		return NULL;
+	}
+	return c;
 }
 
 int main(int argc, char **argv)

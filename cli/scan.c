@@ -387,21 +387,6 @@ static void scan_node(struct image *img, const struct image_node *n, struct elf_
 	close(fd);
 }
 
-/* The on-disk analysis cache, unless --no-cache; one that cannot be set
- * up costs speed, never the run. */
-static struct analysis_cache *open_cache(const struct cli_options *o, struct analysis_cache *c)
-{
-	struct ac_error err;
-
-	if (o->no_cache)
-		return NULL;
-	if (analysis_cache_open(c, o->cache_dir, &err) < 0) {
-		fprintf(stderr, "abicheck: warning: analysis cache off: %s\n", err.msg);
-		return NULL;
-	}
-	return c;
-}
-
 /* Layers replayed from the layer cache (null: off, or a dir: source). */
 static json_t *json_layer_cache(const struct image *img)
 {
@@ -447,7 +432,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	if (o->output == OUTPUT_TABLE)
 		fprintf(out, "%-51s %-10s %-8s %-6s %9s\n", "PATH", "TYPE", "MACHINE", "LIBC",
 			"SITES");
-	cache = open_cache(o, &cache_store);
+	cache = cli_open_cache(o, &cache_store);
 	loader_init(&ld, img);
 	reach_init(&rc, img, &ld);
 	rc.cache = cache;

@@ -25,6 +25,11 @@ for lib in $(ldd "$work/app/usr/bin/hello" | awk '/=>/ { print $3 } !/=>/ { prin
 	cp "$real" "$work/runtime$real"
 	[ "$real" = "$lib" ] || ln -sf "$real" "$work/runtime$lib"
 done
+# The entrypoint's /bin/sh: the host's dash (it needs only libc).
+mkdir -p "$work/runtime/usr/bin"
+cp "$(readlink -f /bin/sh)" "$work/runtime/usr/bin/dash"
+ln -s dash "$work/runtime/usr/bin/sh"
+ln -s usr/bin "$work/runtime/bin"
 # Merged /usr, as Debian has it: /lib64 and /lib point into /usr.
 [ -d "$work/runtime/lib64" ] && [ ! -L "$work/runtime/lib64" ] && \
 	{ mkdir -p "$work/runtime/usr"; mv "$work/runtime/lib64" "$work/runtime/usr/lib64"; ln -s usr/lib64 "$work/runtime/lib64"; }

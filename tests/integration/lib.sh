@@ -126,6 +126,16 @@ od_addrs() {
 		       if (n >= 3 && t ~ re) { a = $1; sub(":", "", a); print "0x" a } }'
 }
 
+# build NAME COMMAND... : runs a compiler for a fixture, notes a failure once.
+build() {
+	name=$1
+	shift
+	if ! "$@" > "$WORK/cc.err" 2>&1; then
+		fail "build $name: $(head -c 400 "$WORK/cc.err")"
+		return 1
+	fi
+}
+
 finish() {
 	echo "$TEST_NAME: $PASS passed, $FAILS failed"
 	[ "$FAILS" = 0 ]

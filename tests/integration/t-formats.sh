@@ -76,7 +76,7 @@ expect_input_error "unpacked docker save: layer symlink to /etc/passwd" "links o
 run_abicheck inspect "oci:$IMAGES/oci-gzip" --file "$WORK/report.json" -o json
 [ "$RC" = 0 ] && [ ! -s "$OUT" ] && jq -e '.summary.elf_files > 500' "$WORK/report.json" >/dev/null &&
 	pass "--file writes the report there" || fail "--file: rc=$RC"
-run_abicheck "$IMAGES/oci.tar"
+run_abicheck inspect "$IMAGES/oci.tar"
 grep -q '^/usr/bin/bash .* x86_64 *64 *pie$' "$OUT" && pass "table lists /usr/bin/bash as x86_64 pie" ||
 	fail "table: $(grep bash "$OUT" | head -2)"
 finish

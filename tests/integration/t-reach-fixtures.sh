@@ -29,15 +29,6 @@ LIBDIR=/usr/lib/x86_64-linux-gnu
 VS=0xffffffffff600400
 mkdir -p "$B" "$G/usr/bin" "$G$LIBDIR"
 
-# build NAME COMMAND... : runs the compiler, notes a failure once.
-build() {
-	name=$1
-	shift
-	if ! "$@" > "$WORK/cc.err" 2>&1; then
-		fail "build $name: $(head -c 400 "$WORK/cc.err")"
-		return 1
-	fi
-}
 
 
 # scan1 IMAGE PATH [--reach] : scan_one (lib.sh), failures shown without

@@ -14,15 +14,6 @@ B="$WORK/build"
 R="$WORK/root"
 mkdir -p "$B" "$R/usr/bin" "$R/usr/lib/here"
 
-# build NAME COMMAND... : runs the compiler, notes a failure once.
-build() {
-	name=$1
-	shift
-	if ! "$@" > "$WORK/cc.err" 2>&1; then
-		fail "build $name: $(head -c 400 "$WORK/cc.err")"
-		return 1
-	fi
-}
 
 CC_X86="gcc -O1 -fno-stack-protector"
 build x86-sites $CC_X86 -static -o "$R/usr/bin/x86-sites" "$SRC/x86-sites.c"

@@ -1,0 +1,192 @@
+/* verdict/check.c — see check.h. */
+#include "verdict/check.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/tempdir.h"
+#include "common/xalloc.h"
+#include "images/command.h"
+#include "verdict/rules.h"
+
+struct checker {
+	const struct image *img;
+	const struct check_request *rq;
+	struct loader ld;
+	struct reach_ctx rc;
+	struct program_verdict *v;
+	size_t n, cap;
+};
+
+static struct program_verdict *new_verdict(struct checker *ck, const char *path,
+					   enum program_role role)
+{
+	struct program_verdict *pv;
+
+	xgrow((void **)&ck->v, &ck->cap, ck->n + 1, sizeof(*ck->v));
+	pv = &ck->v[ck->n++];
+	memset(pv, 0, sizeof(*pv));
+	pv->path = xstrdup(path);
+	pv->role = role;
+	return pv;
+}
+
+static void run_rules(struct checker *ck, const struct image_node *n, const char *via,
+		      struct program_verdict *pv)
+{
+	char label[4200];
+	struct load_closure cl;
+	struct reach_result rr;
+	const struct elf_scan *s = reach_scan(&ck->rc, n);
+	struct rule_ctx c = {
+		.img = ck->img, .node = n, .label = label, .scan = s, .closure = &cl,
+		.reach = &rr, .rc = &ck->rc, .profile = ck->rq->profile,
+		.seccomp = ck->rq->seccomp, .via = via,
+	};
+
+	snprintf(label, sizeof(label), "/%s", n->path);
+	if (!s || (s->error[0] && s->facts.ident.kind == ELF_KIND_INVALID)) {
+		pv->error = xstrdup(s && s->error[0] ? s->error : "not analysable");
+		return;
+	}
+	loader_closure(&ck->ld, n, &cl);
+	reach_program(&ck->rc, n, &rr);
+	rule_exec(&c, pv);
+	rule_loader(&c, pv);
+	rule_kernel(&c, pv);
+	rule_vsyscall(&c, pv);
+	rule_syscalls(&c, pv);
+	reach_result_free(&rr);
+	load_closure_free(&cl);
+}
+
+/* "#!/bin/sh -e" in the kept head -> "/bin/sh", or false. */
+static bool shebang(const struct image_node *n, char *interp, size_t len)
+{
+	const struct content *c = n->content;
+	size_t i = 2, j = 0;
+
+	if (!c || c->head_len < 3 || c->head[0] != '#' || c->head[1] != '!')
+		return false;
+	while (i < c->head_len && (c->head[i] == ' ' || c->head[i] == '\t'))
+		i++;
+	while (i < c->head_len && !isspace(c->head[i]) && j + 1 < len)
+		interp[j++] = (char)c->head[i++];
+	interp[j] = '\0';
+	return j > 0;
+}
+
+static void not_found(struct program_verdict *pv, const char *what, const char *why,
+		      const char *message, const char *via)
+{
+	struct finding *f = verdict_add(pv, "command-not-found", SEV_FAIL, STAGE_EXEC, 127, NULL);
+
+	finding_set(&f->message, "%s", message);
+	finding_set(&f->reason, "%s: %s", what, why);
+	finding_set(&f->fix, "install it in the image, or fix the command / PATH");
+	if (via)
+		finding_chain(f, "%s", via);
+	finding_chain(f, "%s: %s", what, why);
+}
+
+/* The program the runtime starts for argv (a script: its interpreter). */
+static void check_command(struct checker *ck, const char **argv, int argc, enum program_role role,
+			  const struct image_node **checked)
+{
+	struct command_resolution res;
+	struct program_verdict *pv;
+	char interp[256], via[4400], msg[4400];
+	struct image_node *in;
+	struct ac_error err;
+
+	image_resolve_command(ck->img, argv[0], &res);
+	pv = new_verdict(ck, res.file ? res.tried : argv[0], role);
+	pv->argv = xcalloc((size_t)argc + 1, sizeof(*pv->argv));
+	for (int i = 0; i < argc; i++)
+		pv->argv[pv->argc++] = xstrdup(argv[i]);
+	if (!res.file) {
+		snprintf(msg, sizeof(msg), "exec: \"%s\": executable file not found in $PATH", argv[0]);
+		not_found(pv, argv[0], res.error, msg, NULL);
+	} else if (image_node_is_elf(res.file)) {
+		*checked = res.file;
+		run_rules(ck, res.file, NULL, pv);
+	} else if (shebang(res.file, interp, sizeof(interp))) {
+		snprintf(via, sizeof(via), "/%s: #!%s", res.file->path, interp);
+		if (tree_resolve(ck->img->tree, interp, true, &in, NULL, NULL, &err) < 0 ||
+		    !image_node_is_elf(in)) {
+			snprintf(msg, sizeof(msg), "exec %s: no such file or directory", argv[0]);
+			not_found(pv, interp, "interpreter not in the image (or not an ELF file)", msg,
+				  via);
+		} else {
+			*checked = in;
+			run_rules(ck, in, via, pv);
+		}
+	} else {
+		pv->error = xstrdup("neither an ELF file nor a #! script");
+	}
+	verdict_finish(pv);
+}
+
+static bool is_program(struct checker *ck, const struct image_node *n)
+{
+	const struct elf_scan *s;
+
+	if (!image_node_is_elf(n) || !(n->mode & 0111))
+		return false;
+	s = reach_scan(&ck->rc, n);
+	return s && (s->facts.ident.kind == ELF_KIND_EXEC || s->facts.ident.kind == ELF_KIND_STATIC ||
+		     s->facts.ident.kind == ELF_KIND_PIE ||
+		     s->facts.ident.kind == ELF_KIND_STATIC_PIE);
+}
+
+static void check_rest(struct checker *ck, const struct image_node *skip)
+{
+	size_t count;
+	struct image_node **all = tree_sorted(ck->img->tree, &count);
+
+	for (size_t i = 0; i < count && !ac_interrupted(); i++) {
+		struct program_verdict *pv;
+		char path[4200];
+
+		if (ck->rq->progress)
+			ck->rq->progress(i, count, ck->rq->progress_arg);
+		if (all[i] == skip || !is_program(ck, all[i]))
+			continue;
+		snprintf(path, sizeof(path), "/%s", all[i]->path);
+		pv = new_verdict(ck, path, ROLE_EXECUTABLE);
+		run_rules(ck, all[i], NULL, pv);
+		verdict_finish(pv);
+	}
+	free(all);
+}
+
+void check_image(const struct image *img, const struct check_request *rq,
+		 struct program_verdict **out, size_t *n)
+{
+	struct checker ck = { .img = img, .rq = rq };
+	const struct image_node *checked = NULL;
+	int argc;
+	const char **argv = image_command_argv(img, rq->cmd, rq->ncmd, &argc);
+
+	loader_init(&ck.ld, img);
+	reach_init(&ck.rc, img, &ck.ld);
+	ck.rc.cache = rq->cache;
+	if (argc > 0)
+		check_command(&ck, argv, argc, rq->ncmd > 0 ? ROLE_COMMAND : ROLE_ENTRYPOINT, &checked);
+	free(argv);
+	if (!rq->entrypoint_only && rq->ncmd == 0)
+		check_rest(&ck, checked);
+	reach_free(&ck.rc);
+	loader_free(&ck.ld);
+	*out = ck.v;
+	*n = ck.n;
+}
+
+void check_free(struct program_verdict *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		verdict_free(&v[i]);
+	free(v);
+}
