@@ -15,7 +15,7 @@ BIN   ?= abicheck
 LIB_SRC  := $(sort $(wildcard common/*.c images/*.c analyzer/*.c syscalls/*.c probes/*.c verdict/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 GEN_CC   := $(BUILD)/gen/checkconfig_steps.c
-GEN_SRC  := $(BUILD)/gen/glibc_fallbacks.c $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
+GEN_SRC  := $(BUILD)/gen/exit_codes.c $(BUILD)/gen/glibc_fallbacks.c $(BUILD)/gen/syscall_table.c $(BUILD)/gen/seccomp_profiles.c \
 	$(BUILD)/gen/libseccomp_support.c $(GEN_CC)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(GEN_SRC:.c=.o)
 SECCOMP_JSON := $(sort $(wildcard data/seccomp/*.json))
@@ -51,6 +51,10 @@ $(BUILD)/gen/seccomp_profiles.c: $(SECCOMP_JSON) scripts/gen-seccomp-profiles.aw
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-seccomp-profiles.awk $(SECCOMP_JSON) > $@.tmp && mv $@.tmp $@
 
+$(BUILD)/gen/exit_codes.c: data/exit-codes.csv scripts/gen-exit-codes.awk
+	@mkdir -p $(dir $@)
+	awk -f scripts/gen-exit-codes.awk $< > $@.tmp && mv $@.tmp $@
+
 $(BUILD)/gen/glibc_fallbacks.c: data/glibc/enosys-fallbacks.csv scripts/gen-fallbacks.awk
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-fallbacks.awk $< > $@.tmp && mv $@.tmp $@
@@ -60,7 +64,7 @@ $(BUILD)/gen/libseccomp_support.c: data/libseccomp/libseccomp-syscall-support.cs
 	awk -F, -f scripts/gen-libseccomp-support.awk $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c syscalls/table.h probes/checkconfig.h probes/seccomp_data.h \
-		verdict/fallbacks.h
+		verdict/fallbacks.h verdict/exit_codes.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard */*.h)

@@ -11,6 +11,8 @@
 #include <stdio.h>
 
 #include "images/image.h"
+#include "probes/profile.h"
+#include "probes/seccomp.h"
 #include "syscalls/table.h"
 
 #define EXIT_OK 0
@@ -54,7 +56,21 @@ struct image *cli_image_open(const struct cli_options *o);
 struct analysis_cache;
 struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c);
 
+/* The target of check and explain (cli/target.c). */
+struct cli_target {
+	struct kernel_profile profile;
+	struct seccomp_model *seccomp;
+};
+struct report_target;
+int cli_target_build(const struct cli_options *o, struct cli_target *t, struct ac_error *err);
+void cli_target_report(const struct cli_target *t, struct report_target *rt);
+void cli_target_free(struct cli_target *t);
+/* Both, in that order (a bad target costs no image read); on failure the
+ * error is printed, nothing is left to free, and NULL returned. */
+struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t);
+
 int cmd_check(const struct cli_options *o, FILE *out);
+int cmd_explain(const struct cli_options *o, FILE *out);
 int cmd_inspect(const struct cli_options *o, FILE *out);
 int cmd_scan(const struct cli_options *o, FILE *out);
 /* image is the optional FILE (NULL: find the config like check-config.sh). */

@@ -67,6 +67,9 @@ static const char usage_text[] =
 	"                     command (CMD, else Entrypoint+Cmd) and every other\n"
 	"                     program run on the target kernel and runtime? Per\n"
 	"                     program: verdict, exit code, why, the evidence chain\n"
+	"  explain EXIT_CODE IMAGE [-- CMD ARGS]  what makes the command exit with\n"
+	"                     that code on the target, most likely cause first,\n"
+	"                     each with the fix\n"
 	"  inspect IMAGE      image summary and every ELF file of its flattened view\n"
 	"  scan IMAGE [PATH...]  ELF facts, syscall sites, vsyscall/vDSO use and\n"
 	"                     library resolution of every ELF file (or of PATHs)\n"
@@ -268,6 +271,7 @@ static const struct subcommand {
 	bool no_positional; /* takes no positional at all (probe) */
 } subcommands[] = {
 	{ "check", cmd_check, true, false, false }, /* the default */
+	{ "explain", cmd_explain, true, true, false }, /* EXIT_CODE IMAGE */
 	{ "inspect", cmd_inspect, true, false, false },
 	{ "scan", cmd_scan, true, true, false },
 	{ "kernel-config", cmd_kernel_config, false, false, false },

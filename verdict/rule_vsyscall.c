@@ -70,6 +70,8 @@ static void add_note(const struct rule_ctx *c, struct program_verdict *pv,
 			    v->fallback ? "the vDSO is mapped" : p->vsyscall == VSYSCALL_MODE_EMULATE
 				    ? "vsyscall=emulate" : "vsyscall=xonly emulates calls",
 			    v->fallback ? " with vdso=0" : "");
+	finding_set(&f->fix, "on a host booted with vsyscall=none: boot it with vsyscall=emulate, "
+		    "or use an image whose libc uses the vDSO (glibc >= 2.14)");
 	rule_chain_start(c, f);
 	rule_chain_reach(f, &v->chain);
 	finding_chain(f, "kernel: vsyscall=%s (%s)", vsyscall_mode_name(p->vsyscall),

@@ -32,6 +32,10 @@ build libvtime $CC -O1 -shared -fPIC -Wl,-soname,libvtime.so.1 \
 build bash $CC -O1 -o "$R/usr/bin/bash" "$SRC/verdict/bash.c" -L"$R$LIBDIR" \
 	-Wl,--no-as-needed -l:libvtime.so.1
 build ls $CC -O1 -o "$R/usr/bin/ls" "$SRC/verdict/ls.c" -L"$R$LIBDIR" -Wl,--no-as-needed -l:libvtime.so.1
+build libifunc $CC -O1 -shared -fPIC -Wl,-soname,libifunc.so.1 \
+	-Wl,--version-script,"$SRC/reach/libifunc.map" -o "$R$LIBDIR/libifunc.so.1" "$SRC/reach/libifunc.c"
+build date $CC -O1 -o "$R/usr/bin/date" "$SRC/verdict/bash.c" -L"$R$LIBDIR" \
+	-Wl,--no-as-needed -l:libifunc.so.1
 build threads $CC -O1 -pthread -o "$R/usr/bin/threads" "$SRC/verdict/threads.c"
 build libgone $CC -O1 -shared -fPIC -Wl,-soname,libgone.so.1 -o "$WORK/libgone.so.1" "$SRC/verdict/hello.c"
 build needs-gone $CC -O1 -o "$R/usr/bin/needs-gone" "$SRC/verdict/hello.c" -L"$WORK" \
@@ -87,6 +91,31 @@ grep -q "^/usr/bin/bash .*fails *139 " "$OUT" && grep -q "chain .*$VS" "$OUT" &&
 [ "$RC" = 1 ] && pass "predicted failure: exit 1" || fail "exit $RC"
 run_abicheck "$IMG" $V61 --kernel-cmdline vsyscall=none --fail-on never -- bash
 [ "$RC" = 0 ] && pass "--fail-on never: exit 0" || fail "--fail-on never: exit $RC"
+
+# A time() that uses the vDSO when the kernel passes one, the vsyscall
+# page otherwise: fails only under vsyscall=none with vdso=0.
+verdict $V61 --kernel-cmdline vsyscall=none -- date
+expect "fallback vsyscall use, vDSO mapped: runs under vsyscall=none (noted)" 0 \
+	"$P | .verdict == \"runs\" and any(.findings[]; .rule == \"vsyscall\" and .severity == \"note\" and (.reason | test(\"only when no vDSO\")))"
+verdict $V61 --kernel-cmdline "vsyscall=none vdso=0" -- date
+expect "fallback vsyscall use with vdso=0 under vsyscall=none: 139" 1 \
+	"$P | .exit_code == 139 and (.findings[0].chain[-1] | test(\"vdso=0\"))"
+verdict $V61 --kernel-cmdline "vsyscall=emulate vdso=0" -- date
+expect "fallback vsyscall use with vdso=0 under emulate: runs" 0 "$P.verdict == \"runs\""
+
+# explain: the 139 a vsyscall=none host gave, vsyscall ranked first.
+run_abicheck explain 139 "$IMG" $V61 --kernel-cmdline vsyscall=none -- bash
+[ "$RC" = 0 ] && sed -n 3p "$OUT" | grep -q "^1\. vsyscall (predicted on this target)" &&
+	grep -q "fix .*vsyscall=emulate" "$OUT" && pass "explain 139: vsyscall first, with the fix" ||
+	fail "explain 139: rc=$RC $(head -6 "$OUT")"
+run_abicheck explain 139 "$IMG" $V61 -- bash
+[ "$RC" = 1 ] && sed -n 3p "$OUT" | grep -q "^1\. vsyscall (not on this target" &&
+	pass "explain 139 on a target where bash runs: vsyscall still first, as the cause elsewhere" ||
+	fail "explain 139 (xonly): rc=$RC $(head -4 "$OUT")"
+run_abicheck explain 127 "$IMG" $V61 -- needs-gone
+[ "$RC" = 0 ] && grep -q "^1\. missing-library (predicted" "$OUT" && pass "explain 127: the missing library" ||
+	fail "explain 127: rc=$RC $(head -4 "$OUT")"
+expect_input_error "explain: not an exit code" "not an exit code" explain 1234 "$IMG" -- bash
 
 # --- the loader ------------------------------------------------------------
 verdict $V61 -- needs-gone
@@ -145,7 +174,7 @@ expect "a filter killing a start-up syscall: SIGSYS, 159" 1 \
 run_abicheck "$IMG" $V61 --kernel-cmdline vsyscall=none -o json
 SHOW='[.programs[] | {path, role, verdict, exit_code}]'
 check "no command: every executable, each judged" \
-	'(.programs | length) == 8 and all(.programs[]; .role == "executable") and
+	'(.programs | length) == 9 and all(.programs[]; .role == "executable") and
 	 ([.programs[] | select(.verdict == "fails") | .path] | index("/usr/bin/bash") != null)'
 check "the summary counts the verdicts and carries the exit code" \
 	'.schema == "abicheck.report/v1" and .summary.programs == (.programs | length) and
