@@ -129,7 +129,8 @@ R="$WORK/reports"
 mkdir -p "$R"
 ABICHECK_REPORT_OUT_DIR="$R" "$bin" > "$WORK/unit.log" 2>&1
 rc=$?
-for f in report.json report.sarif report-empty.json report-empty.sarif report-latin1.sarif; do
+for f in report.json report.sarif report-empty.json report-empty.sarif report-latin1.sarif \
+	 report-shared.sarif; do
 	[ -s "$R/$f" ] || { fail "$bin did not write $f (exit $rc): $(grep -m1 -E 'FAILED|error' "$WORK/unit.log" || tail -1 "$WORK/unit.log")"; finish; exit 1; }
 done
 [ "$rc" = 0 ] && pass "$(basename "$bin") wrote $(ls "$R" | tr '\n' ' ')" ||
@@ -138,6 +139,7 @@ done
 check_pair "$R/report.json" "$R/report.sarif" "synthetic report"
 check_pair "$R/report-empty.json" "$R/report-empty.sarif" "empty report"
 validate_sarif "$R/report-latin1.sarif" "non-UTF-8 path, sarif"
+validate_sarif "$R/report-shared.sarif" "two programs at one path, sarif"
 
 # Each schema, and each cross-check, rejects what breaks its rules.
 J="$R/report.json" S="$R/report.sarif"

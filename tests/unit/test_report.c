@@ -3,9 +3,10 @@
  * that runs, a python3 warned about ENOSYS, a binary that could not be
  * analysed, and a loader failure at a path that needs URI escaping.
  *
- * Writes report.json, report.sarif (and report-empty.*, report-latin1.sarif)
- * into $ABICHECK_REPORT_OUT_DIR (else beside this binary) for tests/integration/t-report-schema.sh, which
- * validates them against data/schema/; here the key facts are read back
+ * Writes report.json and report.sarif (and report-empty.*, report-latin1.sarif,
+ * report-shared.sarif) into $ABICHECK_REPORT_OUT_DIR, else beside this
+ * binary, for tests/integration/t-report-schema.sh, which validates them
+ * against data/schema/; here the key facts are read back
  * with jansson and compared with the verdict records they came from.  Also
  * report_exit_code() against --fail-on. */
 #include <setjmp.h>
@@ -473,6 +474,41 @@ static void sarif_non_utf8(void **state)
 	verdict_free(&pv);
 }
 
+/* The entrypoint and the command it runs can be one file: one artifact
+ * listing both verdicts, both results pointing at it. */
+static void sarif_shared_path(void **state)
+{
+	struct program_verdict pv[2] = { { 0 } };
+	struct report r = report;
+	json_t *doc, *run, *res;
+	size_t i;
+
+	(void)state;
+	program(&pv[0], "/bin/bash", ROLE_ENTRYPOINT, "/bin/bash", "-c");
+	program(&pv[1], "/bin/bash", ROLE_COMMAND, "bash", NULL);
+	for (i = 0; i < 2; i++) {
+		add(&pv[i], &bash_vsyscall);
+		verdict_finish(&pv[i]);
+	}
+	r.programs = pv;
+	r.nprograms = 2;
+	doc = write_and_load("report-shared.sarif", report_sarif, &r);
+	run = json_array_get(json_object_get(doc, "runs"), 0);
+	assert_int_equal(json_array_size(json_object_get(run, "artifacts")), 1);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_array_get(
+				 json_object_get(run, "artifacts"), 0), "properties"), "programs")), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(json_object_get(run, "tool"),
+									 "driver"), "rules")), 1);
+	json_array_foreach(json_object_get(run, "results"), i, res)
+		assert_int_equal(jget_int(json_object_get(json_object_get(json_array_get(
+				json_object_get(res, "locations"), 0), "physicalLocation"),
+				"artifactLocation"), "index"), 0);
+	assert_int_equal(i, 2);
+	json_decref(doc);
+	for (i = 0; i < 2; i++)
+		verdict_free(&pv[i]);
+}
+
 /* No program: empty arrays, not missing ones (SARIF: a run that scanned
  * has results, even none); nothing fails. */
 static void empty_report(void **state)
@@ -532,6 +568,7 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(sarif_non_utf8),
 		cmocka_unit_test(empty_report),
+		cmocka_unit_test(sarif_shared_path),
 		cmocka_unit_test(exit_code_fail_on),
 	};
 
