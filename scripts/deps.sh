@@ -7,8 +7,9 @@ set -eu
 # generates the check-config.sh table (scripts/gen-checkconfig.jq).
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
 libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev jq"
-# Tests: real producers and a reference unpacker for fixture images.
-TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base
+# Tests: real producers and a reference unpacker for fixture images;
+# python3-jsonschema validates reports against data/schema/.
+TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base python3-jsonschema
 binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu
@@ -20,6 +21,7 @@ aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-g
 
 check() {
 	pkg-config --exists $PC_MODULES 2>/dev/null || return 1
+	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || return 1
 	for t in $TOOLS; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || return 1
 	done
