@@ -26,6 +26,8 @@ static void print_report(const struct cli_options *o, FILE *out, struct report *
 {
 	if (o->output == OUTPUT_JSON)
 		report_json(out, r);
+	else if (o->output == OUTPUT_SARIF)
+		report_sarif(out, r);
 	else
 		report_table(out, r, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 }

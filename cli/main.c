@@ -90,7 +90,8 @@ static const char usage_text[] =
 	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
 	"\n"
 	"Options:\n"
-	"  -o, --output table|json   output format (default table)\n"
+	"  -o, --output table|json|sarif  output format (default table; sarif: the\n"
+	"                            main job only)\n"
 	"      --file PATH           write the report to PATH instead of stdout\n"
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform\n"
 	"                            index (default: the host's)\n"
@@ -208,8 +209,10 @@ static int handle_option(int c, struct cli_options *o)
 			o->output = OUTPUT_TABLE;
 		else if (!strcmp(optarg, "json"))
 			o->output = OUTPUT_JSON;
+		else if (!strcmp(optarg, "sarif"))
+			o->output = OUTPUT_SARIF;
 		else
-			return usage_error("unknown output format '%s' (table or json)", optarg);
+			return usage_error("unknown output format '%s' (table, json or sarif)", optarg);
 		return -1;
 	case OPT_FILE: o->file = optarg; return -1;
 	case OPT_PLATFORM:

@@ -3,23 +3,19 @@
  * (the command first), findings sorted (verdict.c), no timestamps. */
 #include <jansson.h>
 
+#include "common/jsontext.h"
 #include "verdict/report.h"
-
-static json_t *jstr(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
 
 static json_t *json_finding(const struct finding *f)
 {
 	json_t *chain = json_array();
 
 	for (size_t i = 0; i < f->nchain; i++)
-		json_array_append_new(chain, json_string(f->chain[i]));
+		json_array_append_new(chain, json_text(f->chain[i]));
 	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:o, s:o, s:o, s:o}", "rule", f->rule,
 			 "severity", severity_name(f->severity), "stage", stage_name(f->stage),
-			 "exit_code", f->exit_code, "signal", jstr(f->signal), "message",
-			 jstr(f->message), "reason", jstr(f->reason), "fix", jstr(f->fix), "chain",
+			 "exit_code", f->exit_code, "signal", json_text(f->signal), "message",
+			 json_text(f->message), "reason", json_text(f->reason), "fix", json_text(f->fix), "chain",
 			 chain);
 }
 
@@ -32,25 +28,25 @@ static json_t *json_program(const struct program_verdict *pv)
 	if (pv->argv) {
 		argv = json_array();
 		for (int i = 0; i < pv->argc; i++)
-			json_array_append_new(argv, json_string(pv->argv[i]));
+			json_array_append_new(argv, json_text(pv->argv[i]));
 	}
-	return json_pack("{s:s, s:o, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "path", pv->path,
+	return json_pack("{s:o, s:o, s:s, s:s, s:i, s:o, s:o, s:o, s:o}", "path", json_text(pv->path),
 			 "command", argv, "role", role_name(pv->role), "verdict",
 			 outcome_name(pv->outcome), "exit_code", pv->exit_code, "signal",
-			 jstr(pv->signal), "reason",
-			 jstr(pv->deciding ? pv->deciding->reason : NULL), "error", jstr(pv->error),
+			 json_text(pv->signal), "reason",
+			 json_text(pv->deciding ? pv->deciding->reason : NULL), "error", json_text(pv->error),
 			 "findings", findings);
 }
 
 static json_t *json_target(const struct report_target *t)
 {
-	return json_pack("{s:{s:o, s:o, s:[i,i,i], s:o}, s:o, s:s, s:o, s:o, s:o}", "kernel",
-			 "source", jstr(t->kernel_source), "release", jstr(t->kernel_release),
+	return json_pack("{s:{s:o, s:o, s:[i,i,i], s:o}, s:o, s:o, s:o, s:o, s:o}", "kernel",
+			 "source", json_text(t->kernel_source), "release", json_text(t->kernel_release),
 			 "version", t->kernel_version[0], t->kernel_version[1], t->kernel_version[2],
-			 "machine", jstr(t->machine), "cmdline", jstr(t->cmdline), "vsyscall",
-			 t->vsyscall, "vdso", t->vdso < 0 ? json_null() : json_boolean(t->vdso),
+			 "machine", json_text(t->machine), "cmdline", json_text(t->cmdline), "vsyscall",
+			 json_text(t->vsyscall), "vdso", t->vdso < 0 ? json_null() : json_boolean(t->vdso),
 			 "page_size", t->page_size ? json_integer((json_int_t)t->page_size) : json_null(),
-			 "seccomp", jstr(t->seccomp));
+			 "seccomp", json_text(t->seccomp));
 }
 
 static json_t *json_summary(const struct report *r)
@@ -73,9 +69,10 @@ void report_json(FILE *out, const struct report *r)
 
 	for (size_t i = 0; i < r->nprograms; i++)
 		json_array_append_new(programs, json_program(&r->programs[i]));
-	root = json_pack("{s:s, s:{s:s, s:s, s:o}, s:o, s:o, s:o}", "schema", REPORT_SCHEMA,
-			 "image", "ref", r->image_ref, "transport", r->image_transport, "platform",
-			 jstr(r->image_platform), "target", json_target(&r->target), "programs",
+	root = json_pack("{s:s, s:{s:o, s:o, s:o}, s:o, s:o, s:o}", "schema", REPORT_SCHEMA,
+			 "image", "ref", json_text(r->image_ref), "transport",
+			 json_text(r->image_transport), "platform",
+			 json_text(r->image_platform), "target", json_target(&r->target), "programs",
 			 programs, "summary", json_summary(r));
 	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/xalloc.h"
+#include "common/jsontext.h"
 #include "verdict/report.h"
 
 #ifndef ABICHECK_VERSION
@@ -33,26 +34,6 @@ static const char *sarif_level(enum severity s)
 {
 	static const char *const n[] = { "note", "warning", "error" };
 	return n[s];
-}
-
-/* A JSON string for any bytes: image paths and the messages quoting them
- * need not be UTF-8, and jansson refuses what is not.  Such bytes become
- * "\xNN" so the document stays valid and the name recognisable. */
-static json_t *jtext(const char *s)
-{
-	json_t *j;
-	char *esc, *o;
-
-	if (!s)
-		return json_null();
-	if ((j = json_string(s)))
-		return j;
-	o = esc = xmalloc(4 * strlen(s) + 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		o += *p < 0x80 ? sprintf(o, "%c", *p) : sprintf(o, "\\x%02x", *p);
-	j = json_string(esc);
-	free(esc);
-	return j;
 }
 
 /* The path inside the image as a relative URI reference: no leading slash,
@@ -123,10 +104,10 @@ static json_t *rule_descriptor(const struct report *r, const char *rule)
 		abort(); /* out of memory: as xalloc does */
 	d = json_pack("{s:s, s:{s:s}, s:{s:o}, s:{s:s}}", "id", rule, "shortDescription", "text",
 		      brief, "fullDescription", "text",
-		      rep->reason ? jtext(rep->reason) : json_string(brief), "defaultConfiguration",
+		      rep->reason ? json_text(rep->reason) : json_string(brief), "defaultConfiguration",
 		      "level", sarif_level(rep->severity));
 	if (fix)
-		json_object_set_new(d, "help", json_pack("{s:o}", "text", jtext(fix)));
+		json_object_set_new(d, "help", json_pack("{s:o}", "text", json_text(fix)));
 	free(brief);
 	return d;
 }
@@ -155,7 +136,7 @@ static json_t *json_argv(const struct program_verdict *pv)
 		return json_null();
 	a = json_array();
 	for (int i = 0; i < pv->argc; i++)
-		json_array_append_new(a, jtext(pv->argv[i]));
+		json_array_append_new(a, json_text(pv->argv[i]));
 	return a;
 }
 
@@ -163,7 +144,7 @@ static json_t *program_summary(const struct program_verdict *pv)
 {
 	return json_pack("{s:s, s:o, s:s, s:i, s:o, s:o}", "role", role_name(pv->role), "command",
 			 json_argv(pv), "verdict", outcome_name(pv->outcome), "exit_code",
-			 pv->exit_code, "signal", jtext(pv->signal), "error", jtext(pv->error));
+			 pv->exit_code, "signal", json_text(pv->signal), "error", json_text(pv->error));
 }
 
 static json_t *new_artifact(const char *uri)
@@ -209,7 +190,7 @@ static json_t *program_location(const struct program_verdict *pv, json_t *artifa
 	json_t *loc = json_pack("{s:{s:{s:s, s:s, s:O}}, s:[{s:o, s:o, s:s}]}", "physicalLocation",
 				"artifactLocation", "uri", uri, "uriBaseId", IMAGE_ROOT, "index",
 				json_object_get(artifact_index, uri), "logicalLocations", "name",
-				jtext(base_name(pv->path)), "fullyQualifiedName", jtext(pv->path),
+				json_text(base_name(pv->path)), "fullyQualifiedName", json_text(pv->path),
 				"kind", "module");
 
 	free(uri);
@@ -237,7 +218,7 @@ static json_t *result_message(const struct finding *f)
 	if (f->message)
 		fprintf(m, " The user sees: %s", f->message);
 	fclose(m);
-	j = jtext(s);
+	j = json_text(s);
 	free(s);
 	return j;
 }
@@ -250,7 +231,7 @@ static json_t *evidence_flow(const struct finding *f)
 
 	for (size_t i = 0; i < f->nchain; i++)
 		json_array_append_new(steps, json_pack("{s:{s:{s:o}}}", "location", "message",
-						       "text", jtext(f->chain[i])));
+						       "text", json_text(f->chain[i])));
 	return json_pack("[{s:{s:s}, s:[{s:o}]}]", "message", "text", "evidence chain",
 			 "threadFlows", "locations", steps);
 }
@@ -263,9 +244,9 @@ static json_t *result(const struct report *r, const struct program_verdict *pv,
 		f->rule, "ruleIndex", json_object_get(rule_index, f->rule), "level",
 		sarif_level(f->severity), "message", "text", result_message(f), "locations",
 		program_location(pv, artifact_index), "properties", "exit_code", f->exit_code,
-		"signal", jtext(f->signal), "stage", stage_name(f->stage), "severity",
+		"signal", json_text(f->signal), "stage", stage_name(f->stage), "severity",
 		severity_name(f->severity), "decides_exit_status", f == pv->deciding, "command",
-		json_argv(pv), "image", jtext(r->image_ref));
+		json_argv(pv), "image", json_text(r->image_ref));
 
 	if (f->nchain)
 		json_object_set_new(res, "codeFlows", evidence_flow(f));
@@ -291,12 +272,12 @@ static json_t *target(const struct report_target *t)
 	snprintf(version, sizeof(version), "%u.%u.%u", t->kernel_version[0], t->kernel_version[1],
 		 t->kernel_version[2]);
 	return json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "kernel_source",
-			 jtext(t->kernel_source), "kernel_release", jtext(t->kernel_release),
-			 "kernel_version", version, "machine", jtext(t->machine), "cmdline",
-			 jtext(t->cmdline), "vsyscall", jtext(t->vsyscall), "vdso",
+			 json_text(t->kernel_source), "kernel_release", json_text(t->kernel_release),
+			 "kernel_version", version, "machine", json_text(t->machine), "cmdline",
+			 json_text(t->cmdline), "vsyscall", json_text(t->vsyscall), "vdso",
 			 t->vdso < 0 ? json_null() : json_boolean(t->vdso), "page_size",
 			 t->page_size ? json_integer((json_int_t)t->page_size) : json_null(),
-			 "seccomp", jtext(t->seccomp));
+			 "seccomp", json_text(t->seccomp));
 }
 
 static json_t *invocation(const struct report *r)
@@ -320,10 +301,10 @@ static json_t *run(const struct report *r)
 			"s:{s:{s:o, s:o, s:o}}}",
 			"tool", "driver", "name", "abicheck", "informationUri", ABICHECK_URL,
 			"version", ABICHECK_VERSION, "rules", rules, "invocations", invocation(r),
-			"originalUriBaseIds", IMAGE_ROOT, "description", "text", jtext(root),
+			"originalUriBaseIds", IMAGE_ROOT, "description", "text", json_text(root),
 			"artifacts", arts, "results", results(r, rule_index, artifact_index),
-			"properties", "image", "ref", jtext(r->image_ref), "transport",
-			jtext(r->image_transport), "platform", jtext(r->image_platform));
+			"properties", "image", "ref", json_text(r->image_ref), "transport",
+			json_text(r->image_transport), "platform", json_text(r->image_platform));
 	free(root);
 	json_decref(rule_index);
 	json_decref(artifact_index);

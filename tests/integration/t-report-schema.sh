@@ -141,6 +141,26 @@ check_pair "$R/report-empty.json" "$R/report-empty.sarif" "empty report"
 validate_sarif "$R/report-latin1.sarif" "non-UTF-8 path, sarif"
 validate_sarif "$R/report-shared.sarif" "two programs at one path, sarif"
 
+# Real reports of the main job: the demo image (everything runs) and the
+# bookworm minbase rootfs under vsyscall=none with docker 19.03's filter
+# (warnings with chains), each as JSON and SARIF.
+real_pair() { # NAME ARGS...
+	name=$1
+	shift
+	"$ABICHECK" "$@" -o json > "$R/$name.json" 2> "$WORK/err"
+	"$ABICHECK" "$@" -o sarif > "$R/$name.sarif" 2>> "$WORK/err"
+	check_pair "$R/$name.json" "$R/$name.sarif" "$name"
+}
+DEMO=$(cd "$here" && make --no-print-directory -s demo >/dev/null 2>&1; echo "$here/build/demo-image")
+real_pair demo "oci:$DEMO:demo" --kernel-version 6.1
+ROOTFS="$FIXTURES/bookworm-minbase"
+[ -d "$ROOTFS/usr/bin" ] || "$here/scripts/fixtures.sh" rootfs > /dev/null
+real_pair bookworm "dir:$ROOTFS" --kernel-version 6.1 --kernel-cmdline vsyscall=none \
+	--seccomp docker:19.03.15
+jq -e '.summary.warn > 0 and .summary.programs > 300' "$R/bookworm.json" > /dev/null &&
+	pass "bookworm: >300 programs judged, warnings among them" ||
+	fail "bookworm: $(jq -c .summary "$R/bookworm.json" 2>&1 | head -c 300)"
+
 # Each schema, and each cross-check, rejects what breaks its rules.
 J="$R/report.json" S="$R/report.sarif"
 expect_invalid "$REPORT_SCHEMA" "$J" '.schema = "abicheck.report/v2"' "json: another schema version"
