@@ -170,6 +170,20 @@ verdict $V61 --seccomp "$WORK/kill.json" -- threads
 expect "a filter killing a start-up syscall: SIGSYS, 159" 1 \
 	"$P | .exit_code == 159 and .signal == \"SIGSYS\" and .findings[0].rule == \"seccomp\" and .findings[0].stage == \"startup\""
 
+# --- a real distribution: the bookworm minbase rootfs ------------------------
+B="$FIXTURES/bookworm-minbase"
+[ -d "$B/usr/bin" ] || "$(dirname "$0")/../../scripts/fixtures.sh" rootfs > /dev/null
+run_abicheck "dir:$B" -o json --kernel-version 6.1 --seccomp docker:19.03.15 -- bash -c 'test -x /bin/ls'
+expect "bookworm bash on docker 19.03: faccessat2 gets EPERM, test -x misreports (warn)" 0 \
+	"$P | .verdict == \"warn\" and any(.findings[]; .rule == \"seccomp\" and (.reason | test(\"faccessat2.*test -x\"))
+	 and .chain[0] == \"/usr/bin/bash\" and (.chain[-1] | startswith(\"seccomp: faccessat2 -> ERRNO(1)\")))"
+run_abicheck "dir:$B" -o json --kernel-version 4.4 --seccomp unconfined -- ls -l /
+expect "bookworm ls on Linux 4.4: statx absent, glibc falls back, runs" 0 \
+	"$P | .verdict == \"runs\" and any(.findings[]; .rule == \"enosys\" and (.reason | test(\"statx.*fstatat\")))"
+run_abicheck "dir:$B" -o json --kernel-version 6.1 --kernel-cmdline vsyscall=none -- bash -c 'exit 0'
+expect "bookworm bash under vsyscall=none: runs (glibc 2.36 uses the vDSO)" 0 \
+	"$P | .verdict == \"runs\" and all(.findings[]; .rule != \"vsyscall\")"
+
 # --- scope and the report ---------------------------------------------------------
 run_abicheck "$IMG" $V61 --kernel-cmdline vsyscall=none -o json
 SHOW='[.programs[] | {path, role, verdict, exit_code}]'
