@@ -15,7 +15,8 @@
 #                                          the vsyscall page
 #   /bin/bash                              calls time() first   (libvtime)
 #   /bin/ls                                loads libvtime, never calls time()
-#   /usr/bin/vsyscall-probe                static: exec | gtod | read the page
+#   /usr/bin/vsyscall-{exec,gtod,read}     static: call the time / gettimeofday
+#                                          entry, read the page (one each)
 #   /usr/bin/vtime-fallback                time() through libifunc
 # No /etc/ld.so.cache: the libraries sit in /lib/x86_64-linux-gnu, which is
 # in the Debian loader's built-in search path (and abicheck's model of it).
@@ -62,7 +63,9 @@ ln -sf libifunc.so.1 "$B/libifunc.so"
 "$CC" "${CFLAGS[@]}" -o "$T/bin/bash" "$SRC/bash.c" -L"$B" -lvtime
 "$CC" "${CFLAGS[@]}" -o "$T/bin/ls" "$SRC/ls.c" -L"$B" -Wl,--no-as-needed -lvtime -Wl,--as-needed
 "$CC" "${CFLAGS[@]}" -o "$T/usr/bin/vtime-fallback" "$SRC/fallback.c" -L"$B" -lifunc
-"$CC" "${CFLAGS[@]}" -static -o "$T/usr/bin/vsyscall-probe" "$SRC/vsyscall-probe.c"
+for m in exec gtod read; do
+	"$CC" "${CFLAGS[@]}" -static -DPROBE_"${m^^}" -o "$T/usr/bin/vsyscall-$m" "$SRC/vsyscall-probe.c"
+done
 cp "$B/libvtime.so.1" "$B/libifunc.so.1" "$T/$LIBDIR/"
 
 # The host's loader, at the path the programs name in PT_INTERP, and libc,

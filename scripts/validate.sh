@@ -19,7 +19,9 @@
 #   -k SUITES    kernels to boot, by suite (default "bullseye bookworm trixie")
 #   -x OPTIONS   '|'-separated kernel command lines, the empty one meaning the
 #                kernel's default (default
-#                "|vsyscall=none|vsyscall=emulate|vsyscall=xonly|vdso=0|vsyscall=none vdso=0")
+#                "|vsyscall=none|vsyscall=emulate|vsyscall=xonly|vdso=0|vsyscall=none vdso=0|vsyscall=xonly vdso=0":
+#                the last shows the fixture's fallback taking the vsyscall
+#                page when there is no vDSO)
 #   -r ROOTFSES  root filesystems (default "fixture bullseye")
 #   -R           reuse the boots of the last run (build/validate/runs) where
 #                they exist: only the predictions are made again
@@ -47,7 +49,7 @@ repo=$(cd "$here/.." && pwd)
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 SUITES="bullseye bookworm trixie"
-OPTIONS="|vsyscall=none|vsyscall=emulate|vsyscall=xonly|vdso=0|vsyscall=none vdso=0"
+OPTIONS="|vsyscall=none|vsyscall=emulate|vsyscall=xonly|vdso=0|vsyscall=none vdso=0|vsyscall=xonly vdso=0"
 ROOTFSES="fixture bullseye"
 REUSE=0
 while getopts "k:x:r:Rh" o; do
@@ -163,7 +165,9 @@ read_cmds() {
 # runs/NAME.out holds vmrun's RESULT lines, NAME.err its summary (accel,
 # the guest's vsyscall mapping), NAME.log the console.
 IFS='|' read -r -a OPTLIST <<< "$OPTIONS"
+# read drops a trailing empty field: "…|" and "" both mean the default too.
 [ "${OPTIONS: -1}" = '|' ] && OPTLIST+=("")
+[ ${#OPTLIST[@]} -gt 0 ] || OPTLIST=("")
 runname() { # ROOTFS SUITE OPTION
 	local o=${3:-default}
 	echo "$1__$2__${o// /+}"
@@ -218,7 +222,7 @@ predict() {
 	fi
 	if ! jq -e '.schema == "abicheck.report/v1" and (.programs[0].exit_code | type) == "number"' \
 		"$j" > /dev/null 2>&1; then
-		WHY="abicheck exit $prc without a report/v1 exit_code"
+		WHY="abicheck exit $prc, but no abicheck.report/v1 JSON with .programs[0].exit_code"
 		return
 	fi
 	PRED=$(jq -r '.programs[0].exit_code' "$j")
@@ -263,6 +267,12 @@ read -r rows predicted agreeing disagreeing errors < <(awk -F'\t' 'NR > 1 {
 elapsed=$((SECONDS - start))
 accel=$(sed -n 's/^VMRUN accel=\([a-z]*\).*/\1/p' "${SELECTED[@]}" 2>/dev/null | sort | uniq -c |
 	awk '{ printf "%s%s x%d", sep, $2, $1; sep = ", " }')
+# Per boot, vmrun's own figures (initramfs_build=Xs boot+run=Ys), so a run
+# that reuses boots still says what a boot costs.
+boot_avg=$(sed -n 's/^VMRUN accel=.* initramfs_build=\([0-9.]*\)s boot+run=\([0-9.]*\)s.*/\1 \2/p' \
+	"${SELECTED[@]}" 2>/dev/null | awk '{ t += $1 + $2; n++ } END { printf "%.1f", n ? t / n : 0 }')
+reused=$((${#SELECTED[@]} - boots))
+reused_date=$(for e in "${SELECTED[@]}"; do [ -f "${e%.err}.out" ] && date -u -r "${e%.err}.out" '+%Y-%m-%d %H:%M UTC'; done | sort | head -1)
 if [ "$predicted" -gt 0 ]; then
 	figure="**$agreeing of $predicted** rows with a prediction agree ($(awk -v a="$agreeing" -v p="$predicted" 'BEGIN { printf "%.1f", 100 * a / p }')%)"
 else
@@ -318,7 +328,7 @@ console log).  \`VMRUN_DIR\` points at the harness, \`ABICHECK\` at the binary.
 - **Date:** $(date -u '+%Y-%m-%d %H:%M UTC')
 - **Machine:** $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GB RAM, host kernel $(uname -r)
 - **qemu:** $(qemu-system-x86_64 --version | head -1 | sed 's/QEMU emulator version //'); accelerator per boot: ${accel:-none (boots reused)}${ACCEL_NOTE:+; $ACCEL_NOTE}
-- **Time:** ${elapsed} s in all, ${vm_secs} s of it in $boots boots ($( [ "$REUSE" = 1 ] && echo "-R: other boots reused from an earlier run" || echo "one per kernel x option x rootfs"))
+- **Time:** ${elapsed} s for the whole run, ${vm_secs} s of it in the $boots boots it made$( [ "$reused" -gt 0 ] && echo "; $reused boots reused (-R) from $reused_date" ); each boot took ${boot_avg} s on average (initramfs and qemu, one per kernel x option x rootfs)
 - **Agreement:** $figure; $disagreeing disagree, $((rows - predicted - errors)) without a prediction, $errors where the boot failed.
 
 ## Kernels
@@ -345,7 +355,8 @@ cat <<'ROOTS'
   the host), `libvtime.so.1` whose `time()` calls the vsyscall page
   (0xffffffffff600400), `/bin/bash` calling that `time()` first thing,
   `/bin/ls` loading the library without calling it, the static
-  `vsyscall-probe` (`exec`/`gtod` call the page, `read` reads it) and
+  `vsyscall-exec`, `vsyscall-gtod` (call the page) and `vsyscall-read`
+  (reads it), and
   `vtime-fallback`, whose IFUNC `time()` takes the vDSO's `__vdso_time` and
   falls back to the vsyscall page only without a vDSO.
 - **bullseye** — `debootstrap --variant=minbase bullseye` (glibc 2.31), the
@@ -357,8 +368,8 @@ environment, stdin from /dev/null, root); 139 is death by SIGSEGV.
 
 ## Results
 
-Each cell is **actual / predicted** exit status; "–" is no prediction, and
-a disagreement is marked ✗.  *vsyscall* is the guest's own `[vsyscall]`
+Each cell is **actual / predicted** exit status; "–" is no prediction
+(yet), and a disagreement is marked ✗.  *vsyscall* is the guest's own `[vsyscall]`
 mapping (none, `--xp` = xonly, `r-xp` = emulate); *vDSO* is what the
 fixture's `vtime-fallback` found in its auxiliary vector.
 ROOTS
