@@ -129,8 +129,8 @@ KLIST=$B/kernels.sel
 for s in $SUITES; do
 	line=$(awk -v s="$s" '$2 == s' "$KDIR/kernels.txt" | head -1)
 	[ -n "$line" ] || { echo "validate: no $s kernel in $KDIR/kernels.txt" >&2; exit 1; }
-	set -- $line
-	echo "$2 $4 $5 $(kconfig_of "$5")" >> "$KLIST"
+	read -r _ _ _ kver kimg <<< "$line"
+	echo "$s $kver $kimg $(kconfig_of "$kimg")" >> "$KLIST"
 done
 sort -V -k2,2 -o "$KLIST" "$KLIST"
 
