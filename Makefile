@@ -27,7 +27,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
 DEMO      := build/demo-image
 
-.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench
+.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate
 
 all: $(BIN)
 
@@ -130,6 +130,14 @@ test: deps-check
 bench: deps-check
 	@$(MAKE) --no-print-directory $(BIN)
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/bench.sh
+
+# Predictions against real Debian kernels booted under qemu (the vmrun
+# harness in ../shared/tools/vmrun) into docs/VALIDATION.md
+# (scripts/validate.sh).  Minutes of boots, so not part of `test`; fails
+# on any disagreement.
+validate: deps-check
+	@$(MAKE) --no-print-directory $(BIN)
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/validate.sh
 
 clean:
 	rm -rf build $(BIN)

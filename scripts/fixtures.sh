@@ -2,8 +2,10 @@
 # fixtures.sh — big test fixtures, built once and cached outside the repo
 # ($FIXTURES, default ~/.cache/abicheck-fixtures); never committed.
 #
-#   fixtures.sh rootfs   -> prints the path of a debootstrap bookworm
-#                           minbase root filesystem (built if missing)
+#   fixtures.sh rootfs [SUITE] -> prints the path of a debootstrap minbase
+#                           root filesystem of SUITE (default bookworm;
+#                           scripts/validate.sh uses bullseye), built if
+#                           missing
 #   fixtures.sh rootfs-arm64 -> the same for arm64, first stage only
 #                           (debootstrap --foreign: packages unpacked,
 #                           nothing run, so no qemu is needed)
@@ -23,13 +25,17 @@ mkdir -p "$FIXTURES"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
+# rootfs [SUITE]: the bookworm tree keeps its historical log name.
 rootfs() {
-	dir="$FIXTURES/$SUITE-minbase"
+	suite=${1:-$SUITE}
+	dir="$FIXTURES/$suite-minbase"
+	log="$FIXTURES/debootstrap.log"
+	[ "$suite" = "$SUITE" ] || log="$FIXTURES/debootstrap-$suite.log"
 	if [ ! -f "$dir/.abicheck-complete" ]; then
-		echo "fixtures: debootstrap --variant=minbase $SUITE (once, cached in $FIXTURES)" >&2
+		echo "fixtures: debootstrap --variant=minbase $suite (once, cached in $FIXTURES)" >&2
 		rm -rf "$dir.tmp"
-		$SUDO debootstrap --variant=minbase "$SUITE" "$dir.tmp" "$MIRROR" >"$FIXTURES/debootstrap.log" 2>&1 ||
-			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap.log" >&2; exit 1; }
+		$SUDO debootstrap --variant=minbase "$suite" "$dir.tmp" "$MIRROR" >"$log" 2>&1 ||
+			{ echo "fixtures: debootstrap failed, see $log" >&2; exit 1; }
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.abicheck-complete"
@@ -83,8 +89,8 @@ images() {
 }
 
 case ${1:-} in
-rootfs) rootfs ;;
+rootfs) rootfs "${2:-}" ;;
 rootfs-arm64) rootfs_arm64 ;;
 images) images ;;
-*) echo "usage: fixtures.sh rootfs|rootfs-arm64|images" >&2; exit 2 ;;
+*) echo "usage: fixtures.sh rootfs [SUITE]|rootfs-arm64|images" >&2; exit 2 ;;
 esac
