@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/dynsyms.h"
 #include "analyzer/functions.h"
 #include "common/tempdir.h"
 #include "common/xalloc.h"
@@ -439,6 +440,20 @@ static void add_wrapper(struct wrapper **ws, size_t *n, size_t *cap, uint64_t st
 	(*ws)[(*n)++] = (struct wrapper){ start, reg, name };
 }
 
+/* The C library's syscall(number, ...) imported through the PLT: its
+ * stubs are wrappers whose number is the first argument, so a program's
+ * syscall(SYS_x) is resolved where it is called, not only inside libc. */
+static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n, size_t *cap)
+{
+	struct dynsyms d;
+
+	dynsyms_read(c->ef, &d);
+	for (size_t i = 0; i < d.nplt; i++)
+		if (!strcmp(d.imports[d.plt[i].import].name, "syscall"))
+			add_wrapper(ws, n, cap, d.plt[i].addr, c->a->arg_regs[0], "syscall@plt");
+	dynsyms_free(&d);
+}
+
 /* Callers of functions whose syscall number is an argument, transitively:
  * musl's write() passes its number to __syscall_cp, which passes it on to
  * __syscall_cp_asm, where the syscall instruction is. */
@@ -447,6 +462,7 @@ static void resolve_wrappers(struct ctx *c)
 	struct wrapper *ws = NULL;
 	size_t nws = 0, capws = 0;
 
+	add_imported_wrappers(c, &ws, &nws, &capws);
 	for (size_t i = 0; i < c->out->nsites; i++) {
 		const struct syscall_site *s = &c->out->sites[i];
 		if (s->res.reason == UNRES_ARGUMENT && !s->res.nvalues && is_arg_reg(c->a, s->res.arg_reg))

@@ -64,7 +64,7 @@ check_rootfs() {
 		select($s.summary.sites != ($s.sites | length) or
 		       $s.summary.resolved != ([$s.sites[] | select(.unresolved == null)] | length) or
 		       $s.summary.unresolved != ([$s.sites[] | select(.unresolved != null)] | length) or
-		       $s.summary.distinct_numbers != ([$s.sites[].numbers[].nr] | unique | length) or
+		       $s.summary.distinct_numbers != ([$s.sites[].numbers[].nr, $s.wrapper_calls[].numbers[].nr] | unique | length) or
 		       ([$s.sites[] | select(.unresolved == null and (.numbers | length) == 0)] | length) > 0) |
 		"\($p): \($s.summary)"' "$j" > "$WORK/inconsistent"
 	[ ! -s "$WORK/inconsistent" ] && pass "$label: every summary matches its sites" ||

@@ -44,6 +44,7 @@ build oldlibc $CC -O1 -shared -fPIC -nostdlib -Wl,-soname,libc.so.6 \
 	-Wl,--version-script,"$SRC/verdict/oldlibc.map" -o "$R/opt/old/lib/libc.so.6" "$SRC/verdict/oldlibc.c"
 build oldprog $CC -O1 -nostdlib -fno-stack-protector -Wl,--dynamic-linker,"$ld" \
 	-Wl,-rpath,/opt/old/lib -o "$R/usr/bin/oldprog" "$SRC/verdict/oldprog.c" -L"$R/opt/old/lib" -l:libc.so.6
+build newsys $CC -O1 -o "$R/usr/bin/newsys" "$SRC/verdict/newsys.c"
 build i386-hello i686-linux-gnu-gcc -O1 -static -o "$R/usr/bin/i386-hello" "$SRC/verdict/hello.c"
 build a64-hello aarch64-linux-gnu-gcc -O1 -static -o "$R/usr/bin/a64-hello" "$SRC/verdict/hello.c"
 build hello-4k $CC -O1 -Wl,-z,max-page-size=4096 -Wl,-z,separate-code -o "$R/usr/bin/hello-4k" \
@@ -155,6 +156,13 @@ expect "aarch64 on x86_64 without binfmt_misc: exec format error, 126" 1 \
 verdict --kernel-version 3.10 --seccomp unconfined -- threads
 expect "Linux 3.10: clone3 absent, glibc falls back (a note), the program runs" 0 \
 	"$P | .verdict == \"runs\" and any(.findings[]; .rule == \"enosys\" and .severity == \"note\" and (.reason | test(\"clone3\")))"
+verdict --kernel-version 5.10 --seccomp unconfined -- newsys
+expect "Linux 5.10: memfd_secret (5.14) absent, no fallback: the feature fails with ENOSYS (warn)" 0 \
+	"$P | .verdict == \"warn\" and any(.findings[]; .rule == \"enosys\" and .severity == \"warn\" and
+	 .message == \"memfd_secret: Function not implemented\" and .chain[0] == \"/usr/bin/newsys\" and
+	 any(.chain[]; test(\"syscall\")) and .chain[-1] == \"kernel: memfd_secret absent (syscall version table)\")"
+verdict --kernel-version 5.14 --seccomp unconfined -- newsys
+expect "Linux 5.14: memfd_secret present, nothing to say" 0 "$P | .verdict == \"runs\""
 verdict $V61 --seccomp docker:20.10.9 -- threads
 expect "docker 20.10.9: clone3 answered EPERM, pthread_create fails (a warning with the symptom)" 0 \
 	"$P | .verdict == \"warn\" and any(.findings[]; .rule == \"seccomp\" and .severity == \"warn\" and
@@ -188,7 +196,7 @@ expect "bookworm bash under vsyscall=none: runs (glibc 2.36 uses the vDSO)" 0 \
 run_abicheck "$IMG" $V61 --kernel-cmdline vsyscall=none -o json
 SHOW='[.programs[] | {path, role, verdict, exit_code}]'
 check "no command: every executable, each judged" \
-	'(.programs | length) == 9 and all(.programs[]; .role == "executable") and
+	'(.programs | length) == 10 and all(.programs[]; .role == "executable") and
 	 ([.programs[] | select(.verdict == "fails") | .path] | index("/usr/bin/bash") != null)'
 check "the summary counts the verdicts and carries the exit code" \
 	'.schema == "abicheck.report/v1" and .summary.programs == (.programs | length) and
