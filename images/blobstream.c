@@ -15,7 +15,8 @@
 #define OUT_CHUNK (256u << 10)
 
 struct blob_stream {
-	struct blob_range range;
+	struct blob_range range;   /* read with pread, unless reader.read is set */
+	struct blob_reader reader; /* its size is range.size */
 	uint64_t pos; /* compressed bytes consumed */
 	struct hasher *hash, *diff_hash;
 	enum blob_compression comp;
@@ -51,12 +52,18 @@ static ssize_t fill(struct blob_stream *bs)
 	}
 	if (!want)
 		return 0;
-	do
-		n = pread(bs->range.fd, bs->in, want, (off_t)(bs->range.offset + bs->pos));
-	while (n < 0 && errno == EINTR && !ac_interrupted());
-	if (n < 0) {
-		ac_error_set(&bs->err, AC_ERR_SYSTEM, errno, "read");
-		return -1;
+	if (bs->reader.read) {
+		n = bs->reader.read(bs->reader.ctx, bs->in, want, &bs->err);
+		if (n < 0)
+			return -1;
+	} else {
+		do
+			n = pread(bs->range.fd, bs->in, want, (off_t)(bs->range.offset + bs->pos));
+		while (n < 0 && errno == EINTR && !ac_interrupted());
+		if (n < 0) {
+			ac_error_set(&bs->err, AC_ERR_SYSTEM, errno, "read");
+			return -1;
+		}
 	}
 	if (n == 0) { /* file shorter than the range we were promised */
 		ac_error_set(&bs->err, AC_ERR_INPUT, 0, "blob truncated at byte %llu of %llu",
@@ -79,14 +86,14 @@ static enum blob_compression sniff(const unsigned char *b, size_t n)
 	return BLOB_PLAIN;
 }
 
-struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg alg,
-				     enum digest_alg diff_alg,
-				     const struct image_limits *limits,
-				     uint64_t *total_out)
+static struct blob_stream *stream_open(struct blob_range range, struct blob_reader reader,
+				       enum digest_alg alg, enum digest_alg diff_alg,
+				       const struct image_limits *limits, uint64_t *total_out)
 {
 	struct blob_stream *bs = xcalloc(1, sizeof(*bs));
 
 	bs->range = range;
+	bs->reader = reader;
 	bs->hash = hasher_new(alg);
 	bs->diff_hash = hasher_new(diff_alg);
 	bs->in = xmalloc(IN_CHUNK);
@@ -118,6 +125,26 @@ struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg al
 		}
 	}
 	return bs;
+}
+
+struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg alg,
+				     enum digest_alg diff_alg,
+				     const struct image_limits *limits,
+				     uint64_t *total_out)
+{
+	struct blob_reader none = { 0 };
+
+	return stream_open(range, none, alg, diff_alg, limits, total_out);
+}
+
+struct blob_stream *blob_stream_open_reader(struct blob_reader reader, enum digest_alg alg,
+					    enum digest_alg diff_alg,
+					    const struct image_limits *limits,
+					    uint64_t *total_out)
+{
+	struct blob_range range = { .fd = -1, .offset = 0, .size = reader.size };
+
+	return stream_open(range, reader, alg, diff_alg, limits, total_out);
 }
 
 int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
@@ -362,17 +389,33 @@ void blob_stream_free(struct blob_stream *bs)
 	free(bs);
 }
 
+int blob_check_digest(const void *buf, size_t len, const struct digest *want,
+		      struct ac_error *err)
+{
+	struct digest d;
+
+	digest_buffer(want->alg, buf, len, &d);
+	return digest_equal(want, &d) ? 0 : mismatch(err, "digest", want, &d);
+}
+
+int blob_json_cap(uint64_t size, uint64_t max, struct ac_error *err)
+{
+	if (size <= max)
+		return 0;
+	return ac_error_set(err, AC_ERR_LIMIT, 0,
+			    "%llu bytes, above the %llu-byte cap for JSON documents "
+			    "(raise with --max-json-bytes)",
+			    (unsigned long long)size, (unsigned long long)max);
+}
+
 int blob_read_small(struct blob_range range, uint64_t max, const struct digest *want,
 		    char **out, size_t *len, struct ac_error *err)
 {
 	char *buf;
 	uint64_t got = 0;
 
-	if (range.size > max)
-		return ac_error_set(err, AC_ERR_LIMIT, 0,
-				    "%llu bytes, above the %llu-byte cap for JSON documents "
-				    "(raise with --max-json-bytes)",
-				    (unsigned long long)range.size, (unsigned long long)max);
+	if (blob_json_cap(range.size, max, err) < 0)
+		return -1;
 	buf = xmalloc((size_t)range.size + 1);
 	while (got < range.size) {
 		ssize_t n = pread(range.fd, buf + got, (size_t)(range.size - got),
@@ -387,13 +430,9 @@ int blob_read_small(struct blob_range range, uint64_t max, const struct digest *
 		got += (uint64_t)n;
 	}
 	buf[got] = '\0';
-	if (want) {
-		struct digest d;
-		digest_buffer(want->alg, buf, (size_t)got, &d);
-		if (!digest_equal(want, &d)) {
-			free(buf);
-			return mismatch(err, "digest", want, &d);
-		}
+	if (want && blob_check_digest(buf, (size_t)got, want, err) < 0) {
+		free(buf);
+		return -1;
 	}
 	*out = buf;
 	*len = (size_t)got;

@@ -27,6 +27,17 @@ struct blob_range {
 	uint64_t size;
 };
 
+/* A blob pulled from a reader rather than read from a file range: a
+ * registry download (images/registry.h), consumed as the layer reader
+ * asks for bytes.  read() returns bytes read, 0 at the end, -1 with *err
+ * set; `size` is what the descriptor declares (fewer bytes is a truncated
+ * blob, more are never read). */
+struct blob_reader {
+	ssize_t (*read)(void *ctx, void *buf, size_t len, struct ac_error *err);
+	void *ctx;
+	uint64_t size;
+};
+
 struct blob_stream; /* opaque */
 
 /* `total_out` (may be NULL) accumulates decompressed bytes across blobs for
@@ -35,6 +46,10 @@ struct blob_stream *blob_stream_open(struct blob_range range, enum digest_alg al
 				     enum digest_alg diff_alg,
 				     const struct image_limits *limits,
 				     uint64_t *total_out);
+struct blob_stream *blob_stream_open_reader(struct blob_reader reader, enum digest_alg alg,
+					    enum digest_alg diff_alg,
+					    const struct image_limits *limits,
+					    uint64_t *total_out);
 
 /* Next chunk of decompressed data: returns its length (0 at the end) and
  * sets *buf; -1 on error (see blob_stream_error). */
@@ -72,6 +87,15 @@ int blob_range_digest(struct blob_range r, enum digest_alg alg, struct digest *o
 		      struct ac_error *err);
 
 void blob_stream_free(struct blob_stream *bs);
+
+/* Whether a document in memory hashes to `want` (AC_ERR_INTEGRITY if not,
+ * with the same message as a blob read from a file). */
+int blob_check_digest(const void *buf, size_t len, const struct digest *want,
+		      struct ac_error *err);
+
+/* The cap on a JSON document (manifest, index, config): 0 when `size`
+ * fits, else a limit error naming --max-json-bytes. */
+int blob_json_cap(uint64_t size, uint64_t max, struct ac_error *err);
 
 /* Reads a whole small blob (JSON) into memory and verifies `want` (may be
  * NULL).  The result is NUL-terminated; caller frees. */

@@ -149,18 +149,13 @@ static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
 	return 0;
 }
 
-/* Streams the layer through the tar reader, recording it for the cache
- * when `rec` is not NULL. */
-static int stream_layer(struct blob_range r, const struct layer_desc *ld,
-			struct image_layer *il, struct layer_apply *la,
-			const struct image_options *o, uint64_t *total_out, struct ac_error *err)
+/* Streams the layer through the tar reader (recording it for the cache
+ * when la->rec is set); frees the stream. */
+static int stream_layer(struct blob_stream *s, const struct layer_desc *ld,
+			struct image_layer *il, struct layer_apply *la, struct ac_error *err)
 {
-	struct blob_stream *s;
 	int rc;
 
-	s = blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
-			     il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256, &o->limits,
-			     total_out);
 	rc = layer_apply_stream(la, s, err);
 	if (rc < 0) {
 		struct ac_error ferr;
@@ -230,7 +225,10 @@ static int apply_layer(struct image *img, struct blob_store *bs, const struct la
 			return rc < 0 ? -1 : 0;
 		la.rec = layer_record_new();
 	}
-	rc = stream_layer(r, ld, il, &la, o, total_out, err);
+	rc = stream_layer(blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
+					   il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256,
+					   &o->limits, total_out),
+			  ld, il, &la, err);
 	if (rc == 0 && la.rec) {
 		struct layer_summary s = {
 			.diff_id = il->diff_id, .compression = il->compression,

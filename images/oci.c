@@ -1,7 +1,8 @@
 /* images/oci.c — the OCI image layout (image-spec image-layout.md):
  * oci-layout, index.json, nested indexes, manifests, platform choice.
  * Used for oci: directories and oci-archive: files alike (the blob store
- * hides which).  Every blob read is checked against its descriptor's size
+ * hides which), and from the first manifest on by registries (registry.c),
+ * whose documents come through a struct plan_source.  Every blob read is checked against its descriptor's size
  * and digest before it is parsed.
  */
 #include <stdio.h>
@@ -155,8 +156,9 @@ static int choose_top(json_t *manifests, const struct plan_request *req,
 			    choices);
 }
 
-static int parse_manifest(struct blob_store *bs, json_t *man, const struct plan_request *req,
-			  struct image_plan *out, struct ac_error *err)
+static int parse_manifest(const struct plan_source *src, json_t *man,
+			  const struct plan_request *req, struct image_plan *out,
+			  struct ac_error *err)
 {
 	struct descriptor cfg;
 	json_t *layers = json_object_get(man, "layers");
@@ -188,59 +190,106 @@ static int parse_manifest(struct blob_store *bs, json_t *man, const struct plan_
 	}
 	out->config_digest = cfg.digest;
 	out->has_config_digest = true;
-	return plan_read_blob(bs, &cfg.digest, cfg.size, req->limits->max_json_bytes,
-			      &out->config_json, &out->config_len, err) < 0
+	return src->read(src->ctx, false, &cfg.digest, cfg.size, req->limits->max_json_bytes,
+			 &out->config_json, &out->config_len, err) < 0
 		       ? ac_error_wrap(err, "config")
 		       : 0;
 }
 
-/* Follows a descriptor through nested indexes down to an image manifest. */
-static int follow(struct blob_store *bs, struct descriptor d, const struct plan_request *req,
-		  struct image_plan *out, struct ac_error *err)
+static int schema1_error(struct ac_error *err)
 {
-	for (int depth = 0; depth < MAX_INDEX_DEPTH; depth++) {
-		char *buf = NULL;
-		size_t len;
-		json_t *doc;
-		const char *mt;
-		int rc;
+	return ac_error_set(err, AC_ERR_INPUT, 0, "Docker schema 1 manifests are not supported");
+}
 
-		if (is_schema1(d.media_type))
-			return ac_error_set(err, AC_ERR_INPUT, 0,
-					    "Docker schema 1 manifests are not supported");
-		if (plan_read_blob(bs, &d.digest, d.size, req->limits->max_json_bytes, &buf, &len,
-				   err) < 0)
-			return ac_error_wrap(err, "manifest");
-		doc = plan_parse_json(buf, len, "manifest", err);
-		free(buf);
-		if (!doc)
-			return -1;
-		mt = d.media_type ? d.media_type
-				  : json_string_value(json_object_get(doc, "mediaType"));
-		if (is_index_type(mt) || (!mt && json_is_array(json_object_get(doc, "manifests")))) {
-			json_t *ms = json_object_get(doc, "manifests");
-			rc = json_is_array(ms) ? choose_by_platform(ms, req, &d, err)
-					       : ac_error_set(err, AC_ERR_INPUT, 0,
-							      "index without manifests");
-			if (rc == 0) {
-				/* d's strings point into doc; keep only the digest-level
-				 * facts we use after this iteration. */
-				d.media_type = NULL;
-				d.ref_name = NULL;
-			}
-			json_decref(doc);
-			if (rc < 0)
-				return -1;
-			continue;
-		}
-		out->manifest_digest = d.digest;
+static int plan_doc(const struct plan_source *src, const char *buf, size_t len,
+		    const char *mt, const struct digest *digest,
+		    const struct plan_request *req, int depth, struct image_plan *out,
+		    struct ac_error *err);
+
+/* Reads the document a descriptor names and goes on from it. */
+static int read_and_plan(const struct plan_source *src, const struct descriptor *d,
+			 const struct plan_request *req, int depth, struct image_plan *out,
+			 struct ac_error *err)
+{
+	char *buf = NULL;
+	size_t len;
+	int rc;
+
+	if (is_schema1(d->media_type))
+		return schema1_error(err);
+	if (src->read(src->ctx, true, &d->digest, d->size, req->limits->max_json_bytes, &buf,
+		      &len, err) < 0)
+		return ac_error_wrap(err, "manifest");
+	rc = plan_doc(src, buf, len, d->media_type, &d->digest, req, depth, out, err);
+	free(buf);
+	return rc;
+}
+
+static int follow_index(const struct plan_source *src, json_t *index,
+			const struct plan_request *req, int depth, struct image_plan *out,
+			struct ac_error *err)
+{
+	json_t *ms = json_object_get(index, "manifests");
+	struct descriptor d;
+
+	if (depth + 1 >= MAX_INDEX_DEPTH)
+		return ac_error_set(err, AC_ERR_INPUT, 0, "indexes nested deeper than %d",
+				    MAX_INDEX_DEPTH);
+	if (!json_is_array(ms))
+		return ac_error_set(err, AC_ERR_INPUT, 0, "index without manifests");
+	if (choose_by_platform(ms, req, &d, err) < 0)
+		return -1;
+	return read_and_plan(src, &d, req, depth + 1, out, err);
+}
+
+/* One document of the chain index -> ... -> manifest.  Its media type is
+ * the descriptor's (or the transport's) when known, else its own field. */
+static int plan_doc(const struct plan_source *src, const char *buf, size_t len,
+		    const char *mt, const struct digest *digest,
+		    const struct plan_request *req, int depth, struct image_plan *out,
+		    struct ac_error *err)
+{
+	json_t *doc = plan_parse_json(buf, len, "manifest", err);
+	int rc;
+
+	if (!doc)
+		return -1;
+	if (!mt)
+		mt = json_string_value(json_object_get(doc, "mediaType"));
+	if (is_schema1(mt) || json_integer_value(json_object_get(doc, "schemaVersion")) == 1) {
+		rc = schema1_error(err);
+	} else if (is_index_type(mt) ||
+		   (!mt && json_is_array(json_object_get(doc, "manifests")))) {
+		rc = follow_index(src, doc, req, depth, out, err);
+	} else {
+		out->manifest_digest = *digest;
 		out->has_manifest_digest = true;
-		rc = parse_manifest(bs, doc, req, out, err);
-		json_decref(doc);
-		return rc;
+		rc = parse_manifest(src, doc, req, out, err);
 	}
-	return ac_error_set(err, AC_ERR_INPUT, 0, "indexes nested deeper than %d",
-			    MAX_INDEX_DEPTH);
+	json_decref(doc);
+	return rc;
+}
+
+int oci_plan_document(const struct plan_source *src, const char *buf, size_t len,
+		      const char *media_type, const struct digest *digest,
+		      const struct plan_request *req, struct image_plan *out,
+		      struct ac_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = plan_doc(src, buf, len, media_type, digest, req, 0, out, err);
+	if (rc < 0)
+		image_plan_free(out);
+	return rc;
+}
+
+/* A layout's documents are blobs of its store. */
+static int store_read(void *ctx, bool is_manifest, const struct digest *d, int64_t size,
+		      uint64_t max, char **out, size_t *len, struct ac_error *err)
+{
+	(void)is_manifest;
+	return plan_read_blob(ctx, d, size, max, out, len, err);
 }
 
 static int check_layout_file(struct blob_store *bs, const struct plan_request *req,
@@ -269,6 +318,7 @@ static int check_layout_file(struct blob_store *bs, const struct plan_request *r
 int oci_plan(struct blob_store *bs, const struct plan_request *req,
 	     struct image_plan *out, struct ac_error *err)
 {
+	struct plan_source src = { store_read, bs };
 	char *buf = NULL;
 	size_t len;
 	json_t *index, *manifests;
@@ -293,10 +343,8 @@ int oci_plan(struct blob_store *bs, const struct plan_request *req,
 	rc = choose_top(manifests, req, &top, err);
 	if (rc == 0 && top.ref_name)
 		out->ref_name = xstrdup(top.ref_name);
-	if (rc == 0) {
-		top.ref_name = NULL;
-		rc = follow(bs, top, req, out, err);
-	}
+	if (rc == 0)
+		rc = read_and_plan(&src, &top, req, 0, out, err);
 	json_decref(index);
 	if (rc < 0)
 		image_plan_free(out);

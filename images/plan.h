@@ -44,8 +44,27 @@ struct plan_request {
 	const struct image_limits *limits;
 };
 
+/* Where an image's JSON documents come from: a layout's blob store, or a
+ * registry (registry.c).  read() fetches the manifest/index (is_manifest)
+ * or config blob that digest `d` names, checked against `size` (when >= 0)
+ * and the digest, capped at `max` bytes; the result is NUL-terminated and
+ * owned by the caller. */
+struct plan_source {
+	int (*read)(void *ctx, bool is_manifest, const struct digest *d, int64_t size,
+		    uint64_t max, char **out, size_t *len, struct ac_error *err);
+	void *ctx;
+};
+
 int oci_plan(struct blob_store *bs, const struct plan_request *req,
 	     struct image_plan *out, struct ac_error *err);
+/* From one manifest or index already read (media_type from its descriptor
+ * or the transport, NULL when unknown; digest: what names it) down to the
+ * plan: an index is resolved by platform, nested documents through src.
+ * Shared by oci: layouts and registries. */
+int oci_plan_document(const struct plan_source *src, const char *buf, size_t len,
+		      const char *media_type, const struct digest *digest,
+		      const struct plan_request *req, struct image_plan *out,
+		      struct ac_error *err);
 int docker_archive_plan(struct blob_store *bs, const struct plan_request *req,
 			struct image_plan *out, struct ac_error *err);
 void image_plan_free(struct image_plan *p);
