@@ -23,6 +23,7 @@ enum {
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
 	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD, OPT_KERNEL_CONFIG, OPT_PROFILE,
 	OPT_KERNEL_CMDLINE, OPT_SECCOMP, OPT_FAIL_ON, OPT_ALL, OPT_ENTRYPOINT_ONLY,
+	OPT_INSECURE_REGISTRY, OPT_TLS_CA, OPT_REGISTRY_TIMEOUT, OPT_REGISTRY_RETRIES,
 };
 
 static const struct option long_opts[] = {
@@ -52,6 +53,10 @@ static const struct option long_opts[] = {
 	{ "max-layers", required_argument, NULL, OPT_MAX_LAYERS },
 	{ "max-json-bytes", required_argument, NULL, OPT_MAX_JSON },
 	{ "max-file-bytes", required_argument, NULL, OPT_MAX_FILE },
+	{ "insecure-registry", required_argument, NULL, OPT_INSECURE_REGISTRY },
+	{ "tls-ca", required_argument, NULL, OPT_TLS_CA },
+	{ "registry-timeout", required_argument, NULL, OPT_REGISTRY_TIMEOUT },
+	{ "registry-retries", required_argument, NULL, OPT_REGISTRY_RETRIES },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -87,7 +92,9 @@ static const char usage_text[] =
 	"                     unconfined | FILE.json\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
-	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
+	"       oci-archive:FILE[:TAG] | registry:REF | a bare path (sniffed) |\n"
+	"       a bare REF that is no path: [HOST[:PORT]/]REPO[:TAG][@DIGEST]\n"
+	"       (centos:6 is docker.io/library/centos:6)\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output table|json|sarif  output format (default table; sarif: the\n"
@@ -133,6 +140,15 @@ static const char usage_text[] =
 	"      --max-layers N        cap on layers (default 256)\n"
 	"      --max-json-bytes N    cap on a manifest/index/config (default 4M)\n"
 	"      --max-file-bytes N    cap on one kept ELF file (default 4G)\n"
+	"      --insecure-registry HOST[:PORT]  registry: plain HTTP, or TLS without\n"
+	"                            verification, for this host (repeatable;\n"
+	"                            loopback hosts may be plain HTTP anyway)\n"
+	"      --tls-ca FILE         registry: CA certificates (PEM) to verify with\n"
+	"                            (default $SSL_CERT_FILE, else the system's)\n"
+	"      --registry-timeout S  registry: seconds to connect, and at most without\n"
+	"                            a byte (default 30)\n"
+	"      --registry-retries N  registry: retries on 429, 5xx and network errors,\n"
+	"                            with backoff 0.5 s, 1 s, 2 s... (default 4)\n"
 	"      --version, -h/--help\n"
 	"\n"
 	"Exit status: 0 nothing predicted to fail, 1 predicted failure,\n"
@@ -198,6 +214,40 @@ static int set_limit(int opt, const char *arg, struct image_limits *l)
 	return 0;
 }
 
+/* 0..max, for the registry's timeout and retries. */
+static int parse_small(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int registry_option(int c, const char *arg, struct registry_options *r)
+{
+	switch (c) {
+	case OPT_INSECURE_REGISTRY:
+		if (r->ninsecure == REGISTRY_INSECURE_MAX)
+			return usage_error("more than 16 --insecure-registry (%s)", arg);
+		r->insecure[r->ninsecure++] = arg;
+		return -1;
+	case OPT_TLS_CA: r->http.ca_file = arg; return -1;
+	case OPT_REGISTRY_TIMEOUT:
+		if (parse_small(arg, 3600, &r->http.timeout) < 0 || !r->http.timeout)
+			return usage_error("invalid --registry-timeout '%s' (1 to 3600 seconds)", arg);
+		return -1;
+	default:
+		if (parse_small(arg, 20, &r->http.retries) < 0)
+			return usage_error("invalid --registry-retries '%s' (0 to 20)", arg);
+		return -1;
+	}
+}
+
 /* Handles one option; returns -1 to continue, else an exit status. */
 static int handle_option(int c, struct cli_options *o)
 {
@@ -259,6 +309,9 @@ static int handle_option(int c, struct cli_options *o)
 			return usage_error("invalid limit '%s' (a positive number, K/M/G/T allowed)",
 					   optarg);
 		return -1;
+	case OPT_INSECURE_REGISTRY: case OPT_TLS_CA: case OPT_REGISTRY_TIMEOUT:
+	case OPT_REGISTRY_RETRIES:
+		return registry_option(c, optarg, &o->image_opts.registry);
 	case OPT_VERSION: printf("abicheck %s\n", ABICHECK_VERSION); return EXIT_OK;
 	case 'h': fputs(usage_text, stdout); return EXIT_OK;
 	default: return usage_error("%s", "invalid option");

@@ -11,6 +11,7 @@
 #include "common/xalloc.h"
 #include "images/blobstore.h"
 #include "images/plan.h"
+#include "images/reference.h"
 #include "images/rootfs.h"
 
 static const struct {
@@ -21,11 +22,16 @@ static const struct {
 	{ "docker-archive:", TRANSPORT_DOCKER_ARCHIVE },
 	{ "oci:", TRANSPORT_OCI },
 	{ "oci-archive:", TRANSPORT_OCI_ARCHIVE },
+	{ "registry:", TRANSPORT_REGISTRY },
 };
 
 const char *image_transport_name(enum image_transport t)
 {
-	static const char *const names[] = { "dir", "docker-archive", "oci", "oci-archive" };
+	static const char *const names[] = {
+		[TRANSPORT_DIR] = "dir", [TRANSPORT_DOCKER_ARCHIVE] = "docker-archive",
+		[TRANSPORT_OCI] = "oci", [TRANSPORT_OCI_ARCHIVE] = "oci-archive",
+		[TRANSPORT_REGISTRY] = "registry",
+	};
 	return names[t];
 }
 
@@ -34,6 +40,7 @@ void image_options_default(struct image_options *o)
 	memset(o, 0, sizeof(*o));
 	o->limits = image_limits_default();
 	platform_host(&o->platform);
+	registry_options_default(&o->registry);
 }
 
 static bool path_exists(const char *p)
@@ -76,7 +83,7 @@ int image_parse_ref(const char *ref, enum image_transport *t, bool *explicit_tra
 			*explicit_transport = true;
 			if (!ref[n])
 				return ac_error_set(err, AC_ERR_USAGE, 0, "'%s': missing path", ref);
-			if (*t == TRANSPORT_DIR) {
+			if (*t == TRANSPORT_DIR || *t == TRANSPORT_REGISTRY) {
 				*path = xstrdup(ref + n);
 				*selector = NULL;
 				return 0;
@@ -98,11 +105,14 @@ static int sniff(struct image *img, struct ac_error *err)
 	struct stat st;
 
 	if (stat(img->path, &st) < 0) {
-		if (errno == ENOENT && strchr(img->path, ':') && !strchr(img->path, '/'))
-			return ac_error_set(err, AC_ERR_INPUT, 0,
-					    "'%s': no such file, and pulling from registries is "
-					    "not implemented yet (use docker-archive:, oci:, "
-					    "oci-archive: or dir:)", img->ref);
+		struct image_reference ref;
+		struct ac_error referr;
+		/* No such path: a reference as docker reads one (centos:6). */
+		if (errno == ENOENT && reference_parse(img->path, &ref, &referr) == 0) {
+			img->transport = TRANSPORT_REGISTRY;
+			img->transport_known = true;
+			return 0;
+		}
 		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
 	}
 	img->transport_known = true;
@@ -174,20 +184,39 @@ static int stream_layer(struct blob_stream *s, const struct layer_desc *ld,
 	return rc;
 }
 
-/* A warm layer: the blob's bytes are hashed (never trusted by name) and
- * its record replayed.  1 = done, 0 = read it, -1 = error. */
-static int replay_layer(struct image *img, struct blob_range r, const struct layer_desc *ld,
-			struct image_layer *il, struct layer_apply *la, uint64_t *total_out,
-			struct digest *blobsum, struct ac_error *err)
+/* Where a plan's layer blobs come from: a layout's blob store, or
+ * downloads from a registry. */
+struct blob_origin {
+	struct blob_store *store;
+	struct registry *registry;
+};
+
+/* The key a layer's cache record is filed under: for a file, the sha256
+ * of its bytes (a name is never trusted); for a download, the descriptor's
+ * digest, since a record is only made after the blob verified against it
+ * (so a warm run downloads nothing).  1 = key, 0 = none, -1 = error. */
+static int cache_key(const struct blob_origin *from, struct blob_range r,
+		     const struct layer_desc *ld, struct digest *key, struct ac_error *err)
+{
+	bool sha256 = ld->has_digest && ld->digest.alg == DIGEST_SHA256;
+
+	if (from->registry) {
+		*key = ld->digest;
+		return sha256;
+	}
+	if (blob_range_digest(r, DIGEST_SHA256, key, err) < 0)
+		return -1;
+	return !sha256 || digest_equal(&ld->digest, key); /* else the stream reports it */
+}
+
+/* A warm layer: its record replayed.  1 = done, 0 = read it, -1 = error. */
+static int replay_layer(struct image *img, const struct digest *key, struct image_layer *il,
+			struct layer_apply *la, uint64_t *total_out, struct ac_error *err)
 {
 	struct layer_summary s;
 	int rc;
 
-	if (blob_range_digest(r, DIGEST_SHA256, blobsum, err) < 0)
-		return -1;
-	if (ld->has_digest && ld->digest.alg == DIGEST_SHA256 && !digest_equal(&ld->digest, blobsum))
-		return 0; /* the stream reports the mismatch */
-	rc = layer_cache_replay(&img->lcache, blobsum, il->has_diff_id ? &il->diff_id : NULL, la,
+	rc = layer_cache_replay(&img->lcache, key, il->has_diff_id ? &il->diff_id : NULL, la,
 				total_out, &s, err);
 	if (rc == 1) {
 		il->compression = s.compression;
@@ -198,13 +227,44 @@ static int replay_layer(struct image *img, struct blob_range r, const struct lay
 	return rc;
 }
 
-static int apply_layer(struct image *img, struct blob_store *bs, const struct layer_desc *ld,
-		       size_t i, const struct image_options *o, uint64_t *total_out,
-		       struct ac_error *err)
+/* The blob's bytes as a verified stream: read in place, or downloading. */
+static struct blob_stream *open_blob(const struct blob_origin *from, struct blob_range r,
+				     const struct layer_desc *ld, struct image_layer *il,
+				     const struct image_options *o, uint64_t *total_out,
+				     struct ac_error *err)
+{
+	enum digest_alg alg = ld->has_digest ? ld->digest.alg : DIGEST_SHA256;
+	enum digest_alg diff_alg = il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256;
+	struct blob_reader rd;
+
+	if (!from->registry)
+		return blob_stream_open(r, alg, diff_alg, &o->limits, total_out);
+	if (registry_blob_reader(from->registry, ld, &rd, err) < 0)
+		return NULL;
+	return blob_stream_open_reader(rd, alg, diff_alg, &o->limits, total_out);
+}
+
+/* A layout's blob, located and held to its descriptor's size. */
+static int find_blob(struct blob_store *bs, const struct layer_desc *ld, struct blob_range *r,
+		     struct ac_error *err)
+{
+	if (blob_store_find(bs, ld->blob, r, err) < 0)
+		return -1;
+	if (ld->size >= 0 && (uint64_t)ld->size != r->size)
+		return ac_error_set(err, AC_ERR_INPUT, 0,
+				    "blob is %llu bytes, its descriptor says %lld",
+				    (unsigned long long)r->size, (long long)ld->size);
+	return 0;
+}
+
+static int apply_layer(struct image *img, const struct blob_origin *from,
+		       const struct layer_desc *ld, size_t i, const struct image_options *o,
+		       uint64_t *total_out, struct ac_error *err)
 {
 	struct image_layer *il = &img->layers[i];
-	struct blob_range r;
-	struct digest blobsum;
+	struct blob_range r = { .fd = -1 };
+	struct blob_stream *s;
+	struct digest key;
 	struct layer_apply la = {
 		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
 		.limits = &o->limits, .entries_total = &img->entries,
@@ -212,35 +272,31 @@ static int apply_layer(struct image *img, struct blob_store *bs, const struct la
 	};
 	int rc;
 
-	if (blob_store_find(bs, ld->blob, &r, err) < 0)
+	if (from->store && find_blob(from->store, ld, &r, err) < 0)
 		return -1;
-	if (ld->size >= 0 && (uint64_t)ld->size != r.size)
-		return ac_error_set(err, AC_ERR_INPUT, 0,
-				    "blob is %llu bytes, its descriptor says %lld",
-				    (unsigned long long)r.size, (long long)ld->size);
-	il->size = r.size;
+	il->size = from->store ? r.size : (uint64_t)(ld->size >= 0 ? ld->size : 0);
 	if (img->lcache.dir) {
-		rc = replay_layer(img, r, ld, il, &la, total_out, &blobsum, err);
+		rc = cache_key(from, r, ld, &key, err);
+		if (rc == 1)
+			rc = replay_layer(img, &key, il, &la, total_out, err);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 		la.rec = layer_record_new();
 	}
-	rc = stream_layer(blob_stream_open(r, ld->has_digest ? ld->digest.alg : DIGEST_SHA256,
-					   il->has_diff_id ? il->diff_id.alg : DIGEST_SHA256,
-					   &o->limits, total_out),
-			  ld, il, &la, err);
+	s = open_blob(from, r, ld, il, o, total_out, err);
+	rc = s ? stream_layer(s, ld, il, &la, err) : -1;
 	if (rc == 0 && la.rec) {
-		struct layer_summary s = {
+		struct layer_summary sum = {
 			.diff_id = il->diff_id, .compression = il->compression,
-			.compressed = r.size, .uncompressed = il->uncompressed, .stats = il->stats,
+			.compressed = il->size, .uncompressed = il->uncompressed, .stats = il->stats,
 		};
-		layer_cache_store(&img->lcache, &blobsum, la.rec, &img->store, &s);
+		layer_cache_store(&img->lcache, &key, la.rec, &img->store, &sum);
 	}
 	layer_record_free(la.rec, &img->store);
 	return rc;
 }
 
-static int run_plan(struct image *img, struct blob_store *bs, struct image_plan *plan,
+static int run_plan(struct image *img, const struct blob_origin *from, struct image_plan *plan,
 		    const struct image_options *o, struct ac_error *err)
 {
 	uint64_t total_out = 0;
@@ -272,7 +328,7 @@ static int run_plan(struct image *img, struct blob_store *bs, struct image_plan 
 		il->media_type = plan->layers[i].media_type ? xstrdup(plan->layers[i].media_type)
 							    : NULL;
 		digest_short(il->has_digest ? &il->digest : &il->diff_id, shortd, sizeof(shortd));
-		if (apply_layer(img, bs, &plan->layers[i], i, o, &total_out, err) < 0)
+		if (apply_layer(img, from, &plan->layers[i], i, o, &total_out, err) < 0)
 			return ac_error_wrap(err, "layer %zu/%zu (%s…)", i + 1, plan->nlayers, shortd);
 	}
 	return 0;
@@ -296,10 +352,45 @@ static int load_archive(struct image *img, bool sniffed, const struct image_opti
 	rc = img->transport == TRANSPORT_DOCKER_ARCHIVE ? docker_archive_plan(&bs, &req, &plan, err)
 							: oci_plan(&bs, &req, &plan, err);
 	if (rc == 0) {
-		rc = run_plan(img, &bs, &plan, o, err);
+		struct blob_origin from = { .store = &bs };
+		rc = run_plan(img, &from, &plan, o, err);
 		image_plan_free(&plan);
 	}
 	blob_store_close(&bs);
+	return rc;
+}
+
+/* registry:REF, or a bare reference: the plan from the registry's
+ * manifests, the layers downloaded into the reader (or replayed). */
+static int load_registry(struct image *img, const struct image_options *o,
+			 struct ac_error *err)
+{
+	struct image_reference ref;
+	struct registry *reg;
+	struct image_plan plan;
+	struct plan_request req = {
+		.platform = o->platform, .platform_explicit = o->platform_explicit,
+		.limits = &o->limits,
+	};
+	char name[2 * REFERENCE_NAME_MAX + 2], sel[DIGEST_STR_MAX + REFERENCE_TAG_MAX];
+	int rc;
+
+	if (reference_parse(img->path, &ref, err) < 0)
+		return -1;
+	reference_name(&ref, name, sizeof(name));
+	reference_selector(&ref, sel, sizeof(sel));
+	free(img->path);
+	img->path = xstrdup(name);
+	img->selector = xstrdup(sel);
+	if (registry_open(&ref, &o->registry, &reg, err) < 0)
+		return -1;
+	rc = registry_plan(reg, &req, &plan, err);
+	if (rc == 0) {
+		struct blob_origin from = { .registry = reg };
+		rc = run_plan(img, &from, &plan, o, err);
+		image_plan_free(&plan);
+	}
+	registry_close(reg);
 	return rc;
 }
 
@@ -363,10 +454,14 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	img->tree = tree_new(&img->store);
 	if (img->transport == TRANSPORT_DIR)
 		rc = load_rootfs(img, o, err);
+	else if (img->transport == TRANSPORT_REGISTRY)
+		rc = load_registry(img, o, err);
 	else
 		rc = load_archive(img, !explicit_transport, o, err);
 	if (rc < 0) {
-		if (img->transport_known || explicit_transport)
+		if (img->transport == TRANSPORT_REGISTRY)
+			ac_error_wrap(err, "%s", img->ref);
+		else if (img->transport_known || explicit_transport)
 			ac_error_wrap(err, "%s:%s", image_transport_name(img->transport), img->path);
 		else
 			ac_error_wrap(err, "%s", img->path);
