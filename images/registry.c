@@ -313,9 +313,10 @@ static int fetch_doc(struct registry *r, const char *kind, const char *object,
 	if (resp.status != 200)
 		return status_error(r, &resp, err);
 	media_type(&resp, mt, mtlen);
-	rc = resp.content_length >= 0
-		     ? (blob_json_cap((uint64_t)resp.content_length, max, err) < 0 ||
-			check_size(size, (uint64_t)resp.content_length, err) < 0)
+	rc = resp.content_length >= 0 &&
+			     (blob_json_cap((uint64_t)resp.content_length, max, err) < 0 ||
+			      check_size(size, (uint64_t)resp.content_length, err) < 0)
+		     ? -1
 		     : 0;
 	if (rc == 0)
 		rc = http_read_all(r->http, max, out, len, err);

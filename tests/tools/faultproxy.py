@@ -19,6 +19,7 @@ http_proxy clients send) it forwards to that URL.  Modes:
   stall-body  send the headers and a quarter of the body, then nothing
   big         a 5 MiB JSON body with its Content-Length
   big-close   a 5 MiB JSON body without a length, ended by closing
+  schema1     a Docker schema 1 manifest
 The log gets one line per request: "METHOD PATH STATUS [fault]" (never a
 header: requests carry credentials).
 """
@@ -60,6 +61,12 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *a):
         pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, as it should on a fault
 
     def upstream(self):
         """(host:port, path) the request goes to."""
@@ -112,6 +119,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             body = b'{"schemaVersion":2,"pad":"' + b"x" * (5 << 20) + b'"}'
             self.send(200, [("Content-Type", "application/vnd.oci.image.manifest.v1+json")],
                       body, length=(mode == "big"))
+            return
+        if mode == "schema1":
+            body = b'{"schemaVersion":1,"name":"fixture","tag":"tag","fsLayers":[]}'
+            self.send(200, [("Content-Type",
+                             "application/vnd.docker.distribution.manifest.v1+prettyjws")], body)
             return
         resp, body = self.forward()
         headers = resp.getheaders()
