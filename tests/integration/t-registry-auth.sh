@@ -7,7 +7,6 @@
 # credential or token ever appears in any output or report.
 . "$(dirname "$0")/lib.sh"
 . "$TOOLS/registry.sh"
-setup_sandbox
 # Only the credential files this test writes.
 unset REGISTRY_AUTH_FILE XDG_RUNTIME_DIR XDG_CONFIG_HOME DOCKER_CONFIG
 export HOME="$WORK/home"
@@ -33,9 +32,7 @@ auth_file() { # FILE KEY AUTH [KEY AUTH]
 	printf '{"auths":{%s}}\n' "$entries" > "$f"
 }
 
-build_fixtures
-start_plain_registry || { finish; exit 1; }
-push_oci "$DEMO:demo" fixture:tag
+fixture_registry || { finish; exit 1; }
 SRCDROP='del(.image.ref, .image.transport, .image.path, .image.layout, .image.tag)'
 run_abicheck inspect "oci:$DEMO:demo" -o json
 jq "$SRCDROP" "$OUT" > "$WORK/oci.json"

@@ -7,10 +7,7 @@
 # other one in exit 2 with one line on stderr and no report at all.
 . "$(dirname "$0")/lib.sh"
 . "$TOOLS/registry.sh"
-setup_sandbox
-build_fixtures
-start_plain_registry || { finish; exit 1; }
-push_oci "$DEMO:demo" fixture:tag
+fixture_registry || { finish; exit 1; }
 LAYER=$(layer_digests "$DEMO" demo | head -1)
 CONFIG=$(jq -r '.config.digest | sub("sha256:"; "")' \
 	"$DEMO/blobs/sha256/$(jq -r '.manifests[0].digest | sub("sha256:"; "")' "$DEMO/index.json")")
@@ -70,6 +67,18 @@ expect_input_error "a server that never answers" \
 took=$(($(now_ms) - t0))
 [ "$took" -ge 4000 ] && [ "$took" -lt 30000 ] &&
 	pass "stall: two attempts of 2 s, given up after ${took} ms" || fail "stall took ${took} ms"
+
+# SIGINT while waiting for a registry: exit 130, nothing left behind.
+proxied stall
+(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" exec "$ABICHECK" inspect "$P/fixture:tag" >/dev/null 2>&1) &
+pid=$!
+i=0
+while ! grep -q manifests "$LOG" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -s INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 130 ] && [ -z "$(ls -A "$SANDBOX")" ] && pass "SIGINT while the registry stalls: exit 130, no temp files" ||
+	fail "SIGINT: rc=$rc, left: $(ls -A "$SANDBOX")"
 
 proxied stall-body --target "$LAYER"
 t0=$(now_ms)

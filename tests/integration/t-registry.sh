@@ -5,10 +5,7 @@
 # same image reports, a warm run downloads no layer, proxies are honoured.
 . "$(dirname "$0")/lib.sh"
 . "$TOOLS/registry.sh"
-setup_sandbox
-build_fixtures
-start_plain_registry || { finish; exit 1; }
-push_oci "$DEMO:demo" fixture:tag
+fixture_registry || { finish; exit 1; }
 push_oci "$DEMO:demo" fixture:v2s2 --format v2s2
 push_oci "$MULTI:multi" fixture:multi --all
 REG="127.0.0.1:$PLAIN_PORT"

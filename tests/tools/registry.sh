@@ -113,6 +113,15 @@ build_fixtures() {
 	"$TOOLS/mkmulti.sh" "$MULTI" multi || fail "mkmulti.sh"
 }
 
+# fixture_registry : how every registry test starts: the sandbox, the
+# fixtures, the plain registry holding the demo image as fixture:tag.
+fixture_registry() {
+	setup_sandbox
+	build_fixtures
+	start_plain_registry || return 1
+	push_oci "$DEMO:demo" fixture:tag
+}
+
 # layer_digests OCI_DIR TAG : the hex digests of the image's layer blobs.
 layer_digests() {
 	idx=$(jq -r --arg t "$2" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $t) | .digest' "$1/index.json")
