@@ -64,6 +64,20 @@ static bool header_is(const char *h, size_t n, const char *name, const char **va
 	return true;
 }
 
+/* Retry-After: delay-seconds or an HTTP-date (RFC 9110 10.2.3); -1 when
+ * neither. */
+static long retry_after_seconds(const char *v)
+{
+	time_t when;
+
+	if (*v >= '0' && *v <= '9')
+		return strtol(v, NULL, 10);
+	when = curl_getdate(v, NULL);
+	if (when < 0)
+		return -1;
+	return when > time(NULL) ? (long)(when - time(NULL)) : 0;
+}
+
 static void header_line(struct http_client *c, const char *h, size_t n)
 {
 	struct http_response *r = &c->resp;
@@ -92,11 +106,7 @@ static void header_line(struct http_client *c, const char *h, size_t n)
 		r->content_length = strtoll(num, NULL, 10);
 	} else if (header_is(h, n, "retry-after", &v)) {
 		copy_value(num, sizeof(num), v, (size_t)(h + n - v));
-		r->retry_after = num[0] >= '0' && num[0] <= '9' ? strtol(num, NULL, 10)
-			       : curl_getdate(num, NULL) >= 0 ? (long)(curl_getdate(num, NULL) - time(NULL))
-							       : -1;
-		if (r->retry_after < -1)
-			r->retry_after = 0;
+		r->retry_after = retry_after_seconds(num);
 	} else if (header_is(h, n, "location", &v)) {
 		c->has_location = true;
 	}
@@ -152,6 +162,9 @@ struct http_client *http_client_new(const struct http_options *o, struct ac_erro
 	curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c->easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c->easy, CURLOPT_MAXREDIRS, 10L);
+	/* The default, said out loud: Authorization never follows a redirect
+	 * to another host (blobs are often redirected to storage). */
+	curl_easy_setopt(c->easy, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT, (long)o->timeout);
 	/* A stall: less than 1 byte/s for `timeout` seconds, headers included. */
 	curl_easy_setopt(c->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
@@ -194,6 +207,11 @@ void http_end(struct http_client *c)
 bool http_failed_handshake(const struct http_client *c)
 {
 	return c->handshake_failed;
+}
+
+bool http_failed_transiently(const struct http_client *c)
+{
+	return c->retryable;
 }
 
 /* ---- driving a transfer ---- */

@@ -64,6 +64,8 @@ int http_start(struct http_client *c, const struct http_get *g, struct http_resp
  * not speak TLS, or a refused connection: worth trying plain HTTP where
  * that is allowed. */
 bool http_failed_handshake(const struct http_client *c);
+/* Whether the last failure may pass (a timeout, a dropped connection). */
+bool http_failed_transiently(const struct http_client *c);
 
 /* 429 and the 5xx that may pass (not 501/505): worth another attempt. */
 bool http_status_retryable(long status);

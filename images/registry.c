@@ -101,7 +101,9 @@ static int get_url(struct registry *r, bool tls, const char *kind, const char *o
 }
 
 /* One GET.  Where plain HTTP is allowed, https is tried first, as docker
- * does: plain HTTP only when the server does not speak TLS at all. */
+ * does: plain HTTP only when the server does not speak TLS at all.  The
+ * probe is one attempt; what may pass is tried again over https with the
+ * usual retries. */
 static int send_get(struct registry *r, const char *kind, const char *object,
 		    const char *accept, struct http_response *resp, struct ac_error *err)
 {
@@ -110,11 +112,13 @@ static int send_get(struct registry *r, const char *kind, const char *object,
 			r->tls = 1;
 			if (!http_status_retryable(resp->status))
 				return 0;
-			http_end(r->http); /* again, with retries */
-		} else if (!http_failed_handshake(r->http)) {
-			return -1;
-		} else {
+			http_end(r->http);
+		} else if (http_failed_handshake(r->http)) {
 			r->tls = 0;
+		} else if (http_failed_transiently(r->http)) {
+			r->tls = 1;
+		} else {
+			return -1;
 		}
 	}
 	return get_url(r, r->tls == 1, kind, object, accept, false, resp, err);
