@@ -124,6 +124,12 @@ http_proxy="http://127.0.0.1:$PROXY_PORT" NO_PROXY=127.0.0.1 run_abicheck inspec
 [ "$RC" = 0 ] && [ ! -s "$SRV/pass.log" ] && pass "NO_PROXY exempts the registry" ||
 	fail "NO_PROXY: rc=$RC $(cat "$SRV/pass.log")"
 
+: > "$SRV/pass.log"
+HTTPS_PROXY="http://127.0.0.1:$PROXY_PORT" run_abicheck inspect "$TREG/fixture:tag" --no-cache --tls-ca "$SRV/tls.crt"
+[ "$RC" = 0 ] && grep -q "CONNECT $TREG tunnel" "$SRV/pass.log" &&
+	pass "HTTPS_PROXY: TLS tunnelled through the proxy (CONNECT)" ||
+	fail "HTTPS_PROXY: rc=$RC $(cat "$ERR") $(cat "$SRV/pass.log")"
+
 expect_input_error "nothing listens" "127.0.0.1:1: manifest 'tag': .*(connect|refused)" \
 	inspect "127.0.0.1:1/fixture:tag" --registry-retries 0
 finish

@@ -9,7 +9,8 @@ only; stdlib only.
 Requests whose path contains --target (default "/manifests/") get the
 fault, the first --times of them (default: all); the rest are forwarded
 unchanged.  As a forward proxy (a request line with an absolute URL, as
-http_proxy clients send) it forwards to that URL.  Modes:
+http_proxy clients send) it forwards to that URL, and it tunnels CONNECT
+(what https_proxy clients send) to loopback ports.  Modes:
   pass        nothing injected
   500         answer 500
   429         answer 429 with Retry-After: 1
@@ -26,6 +27,8 @@ header: requests carry credentials).
 import argparse
 import http.client
 import http.server
+import select
+import socket
 import threading
 import time
 import urllib.parse
@@ -145,6 +148,29 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         self.send(resp.status, headers, body)
 
     do_HEAD = do_GET
+
+    def do_CONNECT(self):
+        host, _, port = self.path.rpartition(":")
+        log("CONNECT %s tunnel" % self.path)
+        if host not in ("127.0.0.1", "localhost"):
+            self.send_error(403)
+            return
+        upstream = socket.create_connection((host, int(port)), 10)
+        self.send_response(200)
+        self.end_headers()
+        self.close_connection = True
+        socks = [self.connection, upstream]
+        while True:
+            readable, _, _ = select.select(socks, [], [], 30)
+            if not readable:
+                break
+            for s in readable:
+                data = s.recv(65536)
+                if not data:
+                    upstream.close()
+                    return
+                (upstream if s is self.connection else self.connection).sendall(data)
+        upstream.close()
 
 
 def main():
