@@ -6,6 +6,7 @@
  * number is in rax/eax; syscall() takes it in its first argument (rdi on
  * x86_64, the stack on i386, which we do not follow).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "analyzer/arch.h"
@@ -49,18 +50,21 @@ static const struct reg_alias aliases[] = {
 static int8_t canon_of[X86_REG_ENDING];
 static uint8_t width_of[X86_REG_ENDING];
 
-static void init_tables(void)
+static void fill_tables(void)
 {
-	static bool done;
-
-	if (done)
-		return;
 	memset(canon_of, REG_NONE, sizeof(canon_of));
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 		canon_of[aliases[i].cs] = aliases[i].canon;
 		width_of[aliases[i].cs] = aliases[i].width;
 	}
-	done = true;
+}
+
+/* Files are analysed on several threads: fill the tables exactly once. */
+static void init_tables(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, fill_tables);
 }
 
 static int canon(unsigned r)

@@ -47,7 +47,7 @@ int cmd_check(const struct cli_options *o, FILE *out)
 	cache = cli_open_cache(o, &cs);
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = o->entrypoint_only,
-		.cache = cache, .profile = &t.profile, .seccomp = t.seccomp,
+		.cache = cache, .profile = &t.profile, .seccomp = t.seccomp, .jobs = o->jobs,
 		.progress = isatty(STDERR_FILENO) ? progress : NULL,
 	};
 	check_image(img, &rq, &v, &n);

@@ -44,6 +44,7 @@ struct cli_options {
 	const char *seccomp;        /* --seccomp SPEC for the main job */
 	int fail_on;                /* --fail-on: enum severity, or -1 = never */
 	bool entrypoint_only;       /* --entrypoint-only */
+	unsigned jobs;              /* -j/--jobs: analysis threads (default: online CPUs) */
 	struct image_options image_opts;
 };
 

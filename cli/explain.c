@@ -40,6 +40,7 @@ static int explain_image(const struct cli_options *o, int code, FILE *out)
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = true,
 		.cache = cli_open_cache(o, &cs), .profile = &t.profile, .seccomp = t.seccomp,
+		.jobs = o->jobs,
 	};
 	check_image(img, &rq, &v, &n);
 	if (!n) {

@@ -25,6 +25,9 @@ enum {
 	OPT_KERNEL_CMDLINE, OPT_SECCOMP, OPT_FAIL_ON, OPT_ALL, OPT_ENTRYPOINT_ONLY,
 };
 
+/* More threads than this buys nothing but memory. */
+#define JOBS_MAX 256
+
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "file", required_argument, NULL, OPT_FILE },
@@ -42,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "entrypoint-only", no_argument, NULL, OPT_ENTRYPOINT_ONLY },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
@@ -120,6 +124,7 @@ static const char usage_text[] =
 	"      --fail-on fail|warn|never  check: exit 1 when a finding reaches this\n"
 	"                            severity (default fail)\n"
 	"      --entrypoint-only     check: only the image's command, not every program\n"
+	"  -j, --jobs N              analysis threads (default: the online CPUs)\n"
 	"      --all                 check: every program too (the default)\n"
 	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
 	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
@@ -248,6 +253,15 @@ static int handle_option(int c, struct cli_options *o)
 			return usage_error("unknown --fail-on '%s' (fail, warn or never)", optarg);
 		return -1;
 	case OPT_ALL: o->entrypoint_only = false; return -1;
+	case 'j': {
+		char *end;
+		unsigned long j = strtoul(optarg, &end, 10);
+
+		if (!*optarg || *end || j < 1 || j > JOBS_MAX)
+			return usage_error("invalid --jobs '%s' (1 to 256)", optarg);
+		o->jobs = (unsigned)j;
+		return -1;
+	}
 	case OPT_ENTRYPOINT_ONLY: o->entrypoint_only = true; return -1;
 	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
 	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
@@ -305,7 +319,7 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 			break;
 		}
 	opterr = 0;
-	while ((c = getopt_long(nopts, argv, "o:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(nopts, argv, "o:hj:", long_opts, NULL)) != -1) {
 		if (c == '?')
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		if ((rc = handle_option(c, o)) >= 0)
@@ -415,6 +429,10 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	if (!o.jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		o.jobs = cpus < 1 ? 1 : cpus > JOBS_MAX ? JOBS_MAX : (unsigned)cpus;
+	}
 	o.image_opts.use_cache = !o.no_cache;
 	o.image_opts.cache_root = o.cache_dir;
 	ac_signals_install();

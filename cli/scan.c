@@ -436,6 +436,8 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	loader_init(&ld, img);
 	reach_init(&rc, img, &ld);
 	rc.cache = cache;
+	if (o->reach)
+		reach_prepare(&rc, nodes, n, o->jobs);
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
 		struct elf_scan own;
 		const struct elf_scan *s = &own;
