@@ -6,7 +6,7 @@ set -eu
 # Build: the design card's libraries plus compression and hashing; jq
 # generates the check-config.sh table (scripts/gen-checkconfig.jq).
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
-libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev jq"
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev libzydis-dev jq"
 # Tests: real producers and a reference unpacker for fixture images;
 # python3-jsonschema validates reports against data/schema/.
 TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base python3-jsonschema
@@ -21,6 +21,8 @@ aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-g
 
 check() {
 	pkg-config --exists $PC_MODULES 2>/dev/null || return 1
+	# Zydis ships no pkg-config file: its header is the witness.
+	[ -f /usr/include/Zydis/Zydis.h ] || return 1
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || return 1
 	for t in $TOOLS; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || return 1
