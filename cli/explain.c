@@ -35,7 +35,7 @@ static int explain_image(const struct cli_options *o, int code, FILE *out)
 	size_t n, nc;
 	int rc;
 
-	if (!(img = cli_target_and_image(o, &t)))
+	if (!(img = cli_target_and_image(o, &t, NULL)))
 		return EXIT_USAGE_OR_INPUT;
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = true,

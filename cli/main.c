@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyzer/cache.h"
+#include "analyzer/prefetch.h"
 #include "cli/cli.h"
 #include "common/tempdir.h"
 
@@ -390,12 +391,20 @@ static int close_output(const struct cli_options *o, FILE *out, const char *tmp,
 	return rc;
 }
 
-struct image *cli_image_open(const struct cli_options *o)
+struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache)
 {
 	struct image *img;
 	struct ac_error err;
+	struct image_options io = o->image_opts;
+	/* One thread reads the layers; the others analyse what it keeps. */
+	struct prefetch *pf = prefetch_start(cache, o->jobs > 1 ? o->jobs - 1 : 0);
+	int rc;
 
-	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
+	io.on_body = pf ? prefetch_body : NULL;
+	io.on_body_arg = pf;
+	rc = image_open(o->image, &io, &img, &err);
+	prefetch_finish(pf);
+	if (rc < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
 		return NULL;
 	}

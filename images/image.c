@@ -213,7 +213,8 @@ static int apply_layer(struct image *img, struct blob_store *bs, const struct la
 	struct layer_apply la = {
 		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
 		.limits = &o->limits, .entries_total = &img->entries,
-		.allow_special = o->allow_special,
+		.allow_special = o->allow_special, .on_body = o->on_body,
+		.on_body_arg = o->on_body_arg,
 	};
 	int rc;
 

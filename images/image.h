@@ -42,6 +42,10 @@ struct image_options {
 	const char *tmpdir;       /* parent of the private temp dir, or NULL */
 	bool use_cache;           /* replay layers read before (layercache.h) */
 	const char *cache_root;   /* the cache's root, NULL = XDG location */
+	/* Each kept ELF body of a streamed layer, as soon as it is written
+	 * (layer.h's on_body); NULL for none. */
+	void (*on_body)(int fd, const char *sha256, void *arg);
+	void *on_body_arg;
 };
 
 struct image_layer {
