@@ -13,7 +13,7 @@ TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-ba
 binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu
-musl musl-dev musl-tools strace"
+musl musl-dev musl-tools strace valgrind"
 
 PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone"
 TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl objdump
