@@ -219,6 +219,20 @@ fake huge
 expect_input_error "export over --max-bytes while streaming" \
 	"docker:fixture:v1: the engine's export exceeds --max-bytes \\(1048576\\)" \
 	inspect docker:fixture:v1 --max-bytes 1M
+
+# SIGINT while an export stalls: the transfer stops, the spool file goes,
+# the run dies of the signal.
+fake stall
+(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" exec "$ABICHECK" inspect docker:fixture:v1 > /dev/null 2>&1) &
+pid=$!
+i=0
+while [ -z "$(ls -A "$SANDBOX"/* 2> /dev/null)" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+[ -n "$(ls -A "$SANDBOX"/* 2> /dev/null)" ] || fail "SIGINT: the spool file never appeared"
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" = 130 ] && [ -z "$(ls -A "$SANDBOX")" ] && pass "SIGINT during a stalled export: exit 130, no temp files left" ||
+	fail "SIGINT during export: rc=$rc, left: $(ls -A "$SANDBOX")"
 stop "$FAKE_PID"
 FAKE_PID=
 

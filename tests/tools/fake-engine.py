@@ -15,6 +15,7 @@ Docker Engine API would, one fault per MODE:
     not-tar     /get sends a complete response that is no tar archive
     huge        /json reports a small Size; /get streams 4 MiB of zeros
                 (chunked: no length announced)
+    stall       /get sends its headers and 64 KiB, then nothing for 30 s
 
 It serves at most 50 requests and stops by itself after 120 seconds, so a
 test that dies cannot leave it running.
@@ -81,6 +82,11 @@ def serve_get(conn, mode, archive):
         respond(conn, 200, b"this is not a tar archive\n" * 100, "application/x-tar")
     elif mode == "huge":
         stream_zeros(conn, 4 << 20)
+    elif mode == "stall":
+        head = (f"HTTP/1.1 200 OK\r\nContent-Type: application/x-tar\r\n"
+                f"Content-Length: {len(archive)}\r\nConnection: close\r\n\r\n")
+        conn.sendall(head.encode() + archive[:65536])
+        time.sleep(30)
     else:
         respond(conn, 404, b'{"message":"no such image"}')
 
