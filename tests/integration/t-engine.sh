@@ -32,6 +32,7 @@ cat > "$WORK/containers.conf" <<EOF
 [engine]
 events_logger = "none"
 tmp_dir = "$PODROOT/tmp"
+image_copy_tmp_dir = "$PODROOT/tmp"
 cgroup_manager = "cgroupfs"
 EOF
 export CONTAINERS_STORAGE_CONF="$WORK/storage.conf" CONTAINERS_CONF="$WORK/containers.conf"
