@@ -40,6 +40,13 @@ podman_() {
 	podman --root "$PODROOT/root" --runroot "$PODROOT/run" --storage-driver vfs \
 		--tmpdir "$PODROOT/tmp" --events-backend none --cgroup-manager cgroupfs "$@"
 }
+# Run in the background, the subshell becomes podman, so $! is podman's
+# pid and stop() reaches it.
+podman_service() {
+	exec podman --root "$PODROOT/root" --runroot "$PODROOT/run" --storage-driver vfs \
+		--tmpdir "$PODROOT/tmp" --events-backend none --cgroup-manager cgroupfs \
+		system service --time=0 "unix://$SOCK" > "$WORK/service.log" 2>&1
+}
 
 # stop PID: TERM, a bounded wait, then KILL.
 stop() {
@@ -92,7 +99,7 @@ if podman_ load -q -i "$WORK/fixture.tar" > "$WORK/load.log" 2>&1 &&
 else
 	fail "podman load: $(head -c 400 "$WORK/load.log")"
 fi
-podman_ system service --time=0 "unix://$SOCK" > "$WORK/service.log" 2>&1 &
+podman_service &
 SERVICE_PID=$!
 if wait_socket "$SOCK"; then
 	pass "podman system service listening on a private socket"
@@ -238,6 +245,8 @@ stop "$FAKE_PID"
 FAKE_PID=
 
 stop "$SERVICE_PID"
+kill -0 "$SERVICE_PID" 2> /dev/null && fail "podman system service outlived stop" ||
+	pass "podman system service stopped"
 SERVICE_PID=
 [ "$(host_storage)" = "$HOST_BEFORE" ] && pass "the host's podman storage is untouched" ||
 	fail "host podman storage changed: $(host_storage | head -5 | tr '\n' ' ')"
