@@ -24,6 +24,7 @@ enum {
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
 	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD, OPT_KERNEL_CONFIG, OPT_PROFILE,
 	OPT_KERNEL_CMDLINE, OPT_SECCOMP, OPT_FAIL_ON, OPT_ALL, OPT_ENTRYPOINT_ONLY,
+	OPT_FROM,
 };
 
 /* More threads than this buys nothing but memory. */
@@ -33,6 +34,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "from", required_argument, NULL, OPT_FROM },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "reach", no_argument, NULL, OPT_REACH },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
@@ -92,7 +94,11 @@ static const char usage_text[] =
 	"                     unconfined | FILE.json\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
-	"       oci-archive:FILE[:TAG] | a bare path (sniffed)\n"
+	"       oci-archive:FILE[:TAG] | docker:NAME[:TAG] (the docker engine at\n"
+	"       $DOCKER_HOST, else /var/run/docker.sock) | podman:NAME[:TAG] or\n"
+	"       containers-storage:NAME[:TAG] (podman's API service at $CONTAINER_HOST,\n"
+	"       else its default socket) | a bare path (sniffed) | a bare reference\n"
+	"       (NAME[:TAG]: a local engine that has it, docker then podman)\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output table|json|sarif  output format (default table; sarif: the\n"
@@ -100,6 +106,8 @@ static const char usage_text[] =
 	"      --file PATH           write the report to PATH instead of stdout\n"
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform\n"
 	"                            index (default: the host's)\n"
+	"      --from docker|podman|registry  where a bare reference is read from\n"
+	"                            (default: the first local engine that has it)\n"
 	"      --files               inspect: list every entry, not only ELF files\n"
 	"      --reach               scan: what each program reaches through its\n"
 	"                            libraries, with one shortest chain per item\n"
@@ -225,6 +233,10 @@ static int handle_option(int c, struct cli_options *o)
 		if (platform_parse(optarg, &o->image_opts.platform, &err) < 0)
 			return usage_error("%s", err.msg);
 		o->image_opts.platform_explicit = true;
+		return -1;
+	case OPT_FROM:
+		if (image_from_parse(optarg, &o->image_opts.from) < 0)
+			return usage_error("unknown --from '%s' (docker, podman or registry)", optarg);
 		return -1;
 	case OPT_FILES: o->list_files = true; return -1;
 	case OPT_REACH: o->reach = true; return -1;

@@ -10,6 +10,7 @@
 
 #include "common/xalloc.h"
 #include "images/blobstore.h"
+#include "images/engine.h"
 #include "images/plan.h"
 #include "images/rootfs.h"
 
@@ -21,11 +22,17 @@ static const struct {
 	{ "docker-archive:", TRANSPORT_DOCKER_ARCHIVE },
 	{ "oci:", TRANSPORT_OCI },
 	{ "oci-archive:", TRANSPORT_OCI_ARCHIVE },
+	{ "docker:", TRANSPORT_DOCKER },
+	{ "podman:", TRANSPORT_PODMAN },
+	/* skopeo's name for podman's store; read through podman's API
+	 * service too (DESIGN.md, "Local engines"). */
+	{ "containers-storage:", TRANSPORT_PODMAN },
 };
 
 const char *image_transport_name(enum image_transport t)
 {
-	static const char *const names[] = { "dir", "docker-archive", "oci", "oci-archive" };
+	static const char *const names[] = { "dir", "docker-archive", "oci", "oci-archive",
+					     "docker", "podman" };
 	return names[t];
 }
 
@@ -76,7 +83,8 @@ int image_parse_ref(const char *ref, enum image_transport *t, bool *explicit_tra
 			*explicit_transport = true;
 			if (!ref[n])
 				return ac_error_set(err, AC_ERR_USAGE, 0, "'%s': missing path", ref);
-			if (*t == TRANSPORT_DIR) {
+			/* An engine's image name is never split: "app:1" is one name. */
+			if (*t == TRANSPORT_DIR || *t == TRANSPORT_DOCKER || *t == TRANSPORT_PODMAN) {
 				*path = xstrdup(ref + n);
 				*selector = NULL;
 				return 0;
@@ -97,14 +105,8 @@ static int sniff(struct image *img, struct ac_error *err)
 {
 	struct stat st;
 
-	if (stat(img->path, &st) < 0) {
-		if (errno == ENOENT && strchr(img->path, ':') && !strchr(img->path, '/'))
-			return ac_error_set(err, AC_ERR_INPUT, 0,
-					    "'%s': no such file, and pulling from registries is "
-					    "not implemented yet (use docker-archive:, oci:, "
-					    "oci-archive: or dir:)", img->ref);
+	if (stat(img->path, &st) < 0)
 		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
-	}
 	img->transport_known = true;
 	if (S_ISDIR(st.st_mode)) {
 		char probe[4096];
@@ -125,13 +127,64 @@ static int sniff(struct image *img, struct ac_error *err)
 	return 0;
 }
 
+/* The registry transport's place (issue 8): until it exists, a reference
+ * no local engine has is an input error saying why each was passed over. */
+static int open_registry(struct image *img, const struct source_choice *c,
+			 const struct image_options *o, struct ac_error *err)
+{
+	if (o->from == IMAGE_FROM_REGISTRY)
+		return ac_error_set(err, AC_ERR_INPUT, 0,
+				    "'%s': pulling from registries is not implemented yet (use "
+				    "docker:, podman:, docker-archive:, oci:, oci-archive: or dir:)",
+				    img->path);
+	return ac_error_set(err, AC_ERR_INPUT, 0,
+			    "'%s': no such file, no local engine has it (%s), and pulling from "
+			    "registries is not implemented yet (use docker-archive:, oci:, "
+			    "oci-archive: or dir:)", img->path, c->passed_over);
+}
+
+/* A bare name: an existing path is sniffed; a reference goes to the
+ * source source.h picks (a local engine that has it, else a registry). */
+static int resolve_bare(struct image *img, const struct image_options *o, struct ac_error *err)
+{
+	struct source_choice c;
+
+	if (o->from == IMAGE_FROM_AUTO && (path_exists(img->path) ||
+					   !image_ref_plausible(img->path)))
+		return sniff(img, err);
+	if (image_source_resolve(img->path, o->from, &o->limits, &c, err) < 0)
+		return -1;
+	if (c.source == IMAGE_SOURCE_REGISTRY)
+		return open_registry(img, &c, o, err);
+	img->transport = c.source == IMAGE_SOURCE_DOCKER ? TRANSPORT_DOCKER : TRANSPORT_PODMAN;
+	img->transport_known = true;
+	return 0;
+}
+
+static int check_transport(const struct image *img, bool explicit_transport,
+			   const struct image_options *o, struct ac_error *err)
+{
+	if (explicit_transport && o->from != IMAGE_FROM_AUTO)
+		return ac_error_set(err, AC_ERR_USAGE, 0,
+				    "--from applies to bare references; '%s' names its transport",
+				    img->ref);
+	/* skopeo's "[driver@root+runroot]" store: podman's service knows its
+	 * own store, so a different one cannot be honoured. */
+	if (img->transport == TRANSPORT_PODMAN && img->path[0] == '[')
+		return ac_error_set(err, AC_ERR_USAGE, 0,
+				    "'%s': store specifications are not supported; the image is "
+				    "read through podman's API service (CONTAINER_HOST)", img->ref);
+	return 0;
+}
+
 static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
 		      const struct image_options *o, struct ac_error *err)
 {
 	struct stat st;
-	bool is_dir = stat(img->path, &st) == 0 && S_ISDIR(st.st_mode);
-	int rc = is_dir ? blob_store_open_dir(bs, img->path, err)
-			: blob_store_open_tar(bs, img->path, &img->tempdir, &o->limits, err);
+	const char *file = img->archive ? img->archive : img->path;
+	bool is_dir = stat(file, &st) == 0 && S_ISDIR(st.st_mode);
+	int rc = is_dir ? blob_store_open_dir(bs, file, err)
+			: blob_store_open_tar(bs, file, &img->tempdir, &o->limits, err);
 
 	if (rc < 0)
 		return -1;
@@ -296,14 +349,34 @@ static int load_archive(struct image *img, bool sniffed, const struct image_opti
 		blob_store_close(&bs);
 		return -1;
 	}
-	rc = img->transport == TRANSPORT_DOCKER_ARCHIVE ? docker_archive_plan(&bs, &req, &plan, err)
-							: oci_plan(&bs, &req, &plan, err);
+	rc = img->transport == TRANSPORT_OCI || img->transport == TRANSPORT_OCI_ARCHIVE
+		     ? oci_plan(&bs, &req, &plan, err)
+		     : docker_archive_plan(&bs, &req, &plan, err);
 	if (rc == 0) {
 		rc = run_plan(img, &bs, &plan, o, err);
 		image_plan_free(&plan);
 	}
 	blob_store_close(&bs);
 	return rc;
+}
+
+/* An engine's image: its export is an ordinary docker-archive. */
+static int load_engine(struct image *img, const struct image_options *o, struct ac_error *err)
+{
+	struct engine e;
+	char file[sizeof(img->tempdir.path) + 24];
+
+	if (engine_locate(img->transport == TRANSPORT_DOCKER ? ENGINE_DOCKER : ENGINE_PODMAN, &e,
+			  err) < 0 ||
+	    engine_export_image(&e, img->path, &img->tempdir, &o->limits, file, sizeof(file),
+				err) < 0)
+		return -1;
+	img->archive = xstrdup(file);
+	if (load_archive(img, false, o, err) < 0)
+		return -1;
+	img->layout = e.kind == ENGINE_DOCKER ? "docker-archive exported by the docker engine"
+					      : "docker-archive exported by podman's API service";
+	return 0;
 }
 
 static int load_rootfs(struct image *img, const struct image_options *o, struct ac_error *err)
@@ -354,7 +427,8 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	*out = NULL;
 	if (image_parse_ref(ref, &img->transport, &explicit_transport, &img->path,
 			    &img->selector, err) < 0 ||
-	    (!explicit_transport && sniff(img, err) < 0) ||
+	    check_transport(img, explicit_transport, o, err) < 0 ||
+	    (!explicit_transport && resolve_bare(img, o, err) < 0) ||
 	    ac_tempdir_create(&img->tempdir, o->tmpdir, err) < 0) {
 		image_close(img);
 		return -1;
@@ -366,6 +440,8 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	img->tree = tree_new(&img->store);
 	if (img->transport == TRANSPORT_DIR)
 		rc = load_rootfs(img, o, err);
+	else if (img->transport == TRANSPORT_DOCKER || img->transport == TRANSPORT_PODMAN)
+		rc = load_engine(img, o, err);
 	else
 		rc = load_archive(img, !explicit_transport, o, err);
 	if (rc < 0) {
@@ -397,6 +473,7 @@ void image_close(struct image *img)
 		close(img->rootfd);
 	free(img->ref);
 	free(img->path);
+	free(img->archive);
 	free(img->selector);
 	free(img->ref_name);
 	free(img);

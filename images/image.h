@@ -2,7 +2,9 @@
  * one flattened, read-only view of its filesystem plus its config.
  *
  * Sources, named like skopeo's transports: dir:PATH, docker-archive:FILE[:REF],
- * oci:DIR[:TAG], oci-archive:FILE[:TAG]; a bare path is sniffed.  images/
+ * oci:DIR[:TAG], oci-archive:FILE[:TAG]; a bare path is sniffed.  Local
+ * engines: docker:REF, podman:REF (= containers-storage:REF); a bare
+ * reference that names no file goes where source.h decides.  images/
  * never executes anything from an image and never writes outside its
  * private temp dir (common/tempdir.h), which image_close() removes.
  * Every later stage reads images through this interface only.
@@ -25,6 +27,7 @@
 #include "images/layercache.h"
 #include "images/limits.h"
 #include "images/platform.h"
+#include "images/source.h"
 #include "images/tree.h"
 
 enum image_transport {
@@ -32,6 +35,8 @@ enum image_transport {
 	TRANSPORT_DOCKER_ARCHIVE,
 	TRANSPORT_OCI,
 	TRANSPORT_OCI_ARCHIVE,
+	TRANSPORT_DOCKER, /* the docker engine's export (engine.h) */
+	TRANSPORT_PODMAN, /* podman's API service's export */
 };
 
 struct image_options {
@@ -46,6 +51,7 @@ struct image_options {
 	 * (layer.h's on_body); NULL for none. */
 	void (*on_body)(int fd, const char *sha256, void *arg);
 	void *on_body_arg;
+	enum image_from from;     /* --from: where a bare reference is read */
 };
 
 struct image_layer {
@@ -63,7 +69,8 @@ struct image {
 	char *ref;        /* as given */
 	enum image_transport transport;
 	bool transport_known; /* false while a sniffed archive is unindexed */
-	char *path;       /* file or directory */
+	char *path;       /* file or directory; an engine's image name */
+	char *archive;    /* the engine's export spooled in the temp dir, or NULL */
 	char *selector;   /* :TAG / :REF part, or NULL */
 	const char *layout;
 	char *ref_name;   /* tag or RepoTag the image carries */
