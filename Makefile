@@ -7,7 +7,8 @@ OPTFLAGS ?= -O2 -g
 CFLAGS   := -std=c11 -Wall -Wextra -Werror $(OPTFLAGS) -D_GNU_SOURCE -I. $(EXTRA_CFLAGS)
 LDFLAGS  += $(EXTRA_LDFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Zydis (libzydis-dev) ships no pkg-config file.
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lZydis
 
 BUILD ?= build/release
 BIN   ?= abicheck
@@ -27,7 +28,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
 DEMO      := build/demo-image
 
-.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate
+.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate valgrind
 
 all: $(BIN)
 
@@ -135,6 +136,13 @@ bench: deps-check
 # harness in ../shared/tools/vmrun) into docs/VALIDATION.md
 # (scripts/validate.sh).  Minutes of boots, so not part of `test`; fails
 # on any disagreement.
+# The integration suites with every abicheck run under valgrind (slow; not
+# part of `make test`).  ONLY=PATTERN picks suites.
+valgrind: deps-check
+	@$(MAKE) --no-print-directory $(BIN)
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) \
+		ABICHECK_TEST_CACHE=$(abspath $(BUILD))/test-cache scripts/valgrind.sh
+
 validate: deps-check
 	@$(MAKE) --no-print-directory $(BIN)
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/validate.sh

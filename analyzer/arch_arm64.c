@@ -33,13 +33,13 @@ static bool is_zero_reg(unsigned r)
 
 static const char *reg_name(int reg)
 {
-	static char names[32][4];
+	static const char *const names[32] = {
+		"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10",
+		"x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",
+		"x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",
+	};
 
-	if (reg < 0 || reg > 31)
-		return "?";
-	if (!names[reg][0])
-		snprintf(names[reg], sizeof(names[reg]), reg == SP ? "sp" : "x%d", reg);
-	return names[reg];
+	return reg < 0 || reg > 31 ? "?" : names[reg];
 }
 
 static int64_t shifted(const cs_arm64_op *o)

@@ -6,6 +6,8 @@
  * number is in rax/eax; syscall() takes it in its first argument (rdi on
  * x86_64, the stack on i386, which we do not follow).
  */
+#include <Zydis/Zydis.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "analyzer/arch.h"
@@ -49,18 +51,21 @@ static const struct reg_alias aliases[] = {
 static int8_t canon_of[X86_REG_ENDING];
 static uint8_t width_of[X86_REG_ENDING];
 
-static void init_tables(void)
+static void fill_tables(void)
 {
-	static bool done;
-
-	if (done)
-		return;
 	memset(canon_of, REG_NONE, sizeof(canon_of));
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 		canon_of[aliases[i].cs] = aliases[i].canon;
 		width_of[aliases[i].cs] = aliases[i].width;
 	}
-	done = true;
+}
+
+/* Files are analysed on several threads: fill the tables exactly once. */
+static void init_tables(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, fill_tables);
 }
 
 static int canon(unsigned r)
@@ -304,6 +309,56 @@ static bool address_ref(const cs_insn *ci, uint64_t *target)
 
 
 
+/* ---- the sweep decoder (Zydis, minimal mode: lengths and mnemonics) ---- */
+
+static ZydisDecoder zdec64, zdec32;
+
+static void init_zydis(void)
+{
+	ZydisDecoderInit(&zdec64, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
+	ZydisDecoderEnableMode(&zdec64, ZYDIS_DECODER_MODE_MINIMAL, ZYAN_TRUE);
+	ZydisDecoderInit(&zdec32, ZYDIS_MACHINE_MODE_LEGACY_32, ZYDIS_STACK_WIDTH_32);
+	ZydisDecoderEnableMode(&zdec32, ZYDIS_DECODER_MODE_MINIMAL, ZYAN_TRUE);
+}
+
+static unsigned cs_id_of(ZydisMnemonic m)
+{
+	switch (m) {
+	case ZYDIS_MNEMONIC_SYSCALL: return X86_INS_SYSCALL;
+	case ZYDIS_MNEMONIC_SYSENTER: return X86_INS_SYSENTER;
+	case ZYDIS_MNEMONIC_INT: return X86_INS_INT;
+	case ZYDIS_MNEMONIC_CALL: return X86_INS_CALL;
+	case ZYDIS_MNEMONIC_JMP: return X86_INS_JMP;
+	default: return X86_INS_INVALID;
+	}
+}
+
+static bool sweep_decode(const ZydisDecoder *d, const uint8_t *code, size_t size,
+			 uint64_t addr, cs_insn *ci)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	ZydisDecodedInstruction in;
+
+	pthread_once(&once, init_zydis);
+	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(d, ZYAN_NULL, code, size, &in)))
+		return false;
+	ci->id = cs_id_of(in.mnemonic);
+	ci->address = addr;
+	ci->size = in.length;
+	memcpy(ci->bytes, code, in.length);
+	return true;
+}
+
+static bool sweep_decode64(const uint8_t *code, size_t size, uint64_t addr, cs_insn *ci)
+{
+	return sweep_decode(&zdec64, code, size, addr, ci);
+}
+
+static bool sweep_decode32(const uint8_t *code, size_t size, uint64_t addr, cs_insn *ci)
+{
+	return sweep_decode(&zdec32, code, size, addr, ci);
+}
+
 #define BIT(r) (1ull << (r))
 
 const struct arch arch_x86_64 = {
@@ -313,7 +368,7 @@ const struct arch arch_x86_64 = {
 			BIT(R10) | BIT(R11),
 	.lift = lift64, .site_of = site_of, .direct_target = direct_target,
 	.indirect_branch = indirect_branch, .address_ref = address_ref,
-	.reg_name = reg_name64, .inline_number = NULL,
+	.sweep_decode = sweep_decode64, .reg_name = reg_name64, .inline_number = NULL,
 };
 
 const struct arch arch_i386 = {
@@ -322,5 +377,5 @@ const struct arch arch_i386 = {
 	.caller_saved = BIT(RAX) | BIT(RCX) | BIT(RDX),
 	.lift = lift32, .site_of = site_of, .direct_target = direct_target,
 	.indirect_branch = indirect_branch, .address_ref = NULL,
-	.reg_name = reg_name32, .inline_number = NULL,
+	.sweep_decode = sweep_decode32, .reg_name = reg_name32, .inline_number = NULL,
 };

@@ -15,6 +15,7 @@
 #ifndef ABICHECK_ANALYZER_CACHE_H
 #define ABICHECK_ANALYZER_CACHE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,7 +26,8 @@
 
 struct analysis_cache {
 	char *dir;       /* .../abicheck/analysis/<version>; NULL = disabled */
-	size_t hits, misses, stores, store_failures;
+	/* Files are analysed on several threads (reach_prepare). */
+	_Atomic size_t hits, misses, stores, store_failures;
 };
 
 /* Opens the cache in `root` (NULL: $XDG_CACHE_HOME/abicheck, else

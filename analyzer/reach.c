@@ -1,7 +1,11 @@
 /* analyzer/reach.c — see reach.h. */
 #include "analyzer/reach.h"
 
+#include <libelf.h>
+
 #include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +17,7 @@
 #include "analyzer/functions.h"
 #include "common/digest.h"
 #include "common/sort.h"
+#include "common/tempdir.h"
 #include "common/xalloc.h"
 
 /* LOCAL: call or tail jump; REF: the function's address is loaded (an
@@ -241,6 +246,70 @@ static void free_object(struct reach_object *o)
 	dynsyms_free(&o->dyn);
 	elf_scan_free(&o->scan);
 	free(o);
+}
+
+/* ---- analysing many objects at once ---- */
+
+struct prep {
+	struct reach_ctx *rc;
+	const struct image_node **nodes;
+	struct reach_object **out;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void *prep_worker(void *arg)
+{
+	struct prep *p = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n && !ac_interrupted())
+		p->out[i] = load_object(p->rc, p->nodes[i]);
+	return NULL;
+}
+
+static bool loaded(const struct reach_ctx *rc, const struct image_node *n)
+{
+	for (size_t i = 0; i < rc->nobjs; i++)
+		if (rc->objs[i]->node == n)
+			return true;
+	return false;
+}
+
+/* Each object's analysis is independent of the others (own libelf
+ * handle, own capstone handles, the cache's files renamed into place),
+ * so the files are spread over threads; the walks that join them stay on
+ * one thread. */
+void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, size_t n,
+		   unsigned threads)
+{
+	struct prep p = { .rc = rc };
+	pthread_t *tids;
+	size_t started = 0;
+
+	p.nodes = xcalloc(n + 1, sizeof(*p.nodes));
+	for (size_t i = 0; i < n; i++)
+		if (!loaded(rc, nodes[i]))
+			p.nodes[p.n++] = nodes[i];
+	p.out = xcalloc(p.n + 1, sizeof(*p.out));
+	if (threads < 1)
+		threads = 1;
+	tids = xcalloc(threads, sizeof(*tids));
+	elf_version(EV_CURRENT); /* libelf's one global, set before threads read it */
+	for (unsigned t = 1; t < threads && t < p.n; t++)
+		if (pthread_create(&tids[started], NULL, prep_worker, &p) == 0)
+			started++;
+	prep_worker(&p);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	for (size_t i = 0; i < p.n; i++)
+		if (p.out[i]) {
+			xgrow((void **)&rc->objs, &rc->capobjs, rc->nobjs, sizeof(*rc->objs));
+			rc->objs[rc->nobjs++] = p.out[i];
+		}
+	free(tids);
+	free(p.out);
+	free(p.nodes);
 }
 
 void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld)

@@ -90,6 +90,11 @@ void reach_free(struct reach_ctx *rc);
  * `scan` reports, so a --reach run analyses each file once. */
 const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n);
 
+/* Analyses `nodes` (ELF nodes of the image) on `threads` threads ahead of
+ * the walks, which then find them ready. */
+void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, size_t n,
+		   unsigned threads);
+
 /* Everything `program` (an ELF node of the image) can reach. */
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);
 void reach_result_free(struct reach_result *r);

@@ -112,7 +112,15 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		enum insn_site k;
 
 		mark_start(bits, addr - r->vaddr);
-		if (!cs_disasm_iter(h, &code, &size, &addr, ci)) {
+		if (c->a->sweep_decode && !alt) {
+			if (c->a->sweep_decode(code, size, addr, ci)) {
+				code += ci->size, size -= ci->size, addr += ci->size;
+			} else {
+				code += 1, size -= 1, addr += 1;
+				c->out->undecodable_bytes += 1;
+				continue;
+			}
+		} else if (!cs_disasm_iter(h, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
 			code += skip, size -= skip, addr += skip; /* resync as objdump does */
 			c->out->undecodable_bytes += skip;

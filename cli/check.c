@@ -42,12 +42,16 @@ int cmd_check(const struct cli_options *o, FILE *out)
 	size_t n;
 	char platform[64];
 
-	if (!(img = cli_target_and_image(o, &t)))
-		return EXIT_USAGE_OR_INPUT;
 	cache = cli_open_cache(o, &cs);
+	/* Only the whole-image job gains from analysing files as they come. */
+	if (!(img = cli_target_and_image(o, &t, o->entrypoint_only || o->ncmd ? NULL : cache))) {
+		if (cache)
+			analysis_cache_close(cache);
+		return EXIT_USAGE_OR_INPUT;
+	}
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = o->entrypoint_only,
-		.cache = cache, .profile = &t.profile, .seccomp = t.seccomp,
+		.cache = cache, .profile = &t.profile, .seccomp = t.seccomp, .jobs = o->jobs,
 		.progress = isatty(STDERR_FILENO) ? progress : NULL,
 	};
 	check_image(img, &rq, &v, &n);

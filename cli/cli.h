@@ -44,16 +44,19 @@ struct cli_options {
 	const char *seccomp;        /* --seccomp SPEC for the main job */
 	int fail_on;                /* --fail-on: enum severity, or -1 = never */
 	bool entrypoint_only;       /* --entrypoint-only */
+	unsigned jobs;              /* -j/--jobs: analysis threads (default: online CPUs) */
 	struct image_options image_opts;
 };
 
 /* Opens the image the options name; on failure prints the one-line error
- * and returns NULL.  A layer cache that could not be used is a warning. */
-struct image *cli_image_open(const struct cli_options *o);
+ * and returns NULL.  A layer cache that could not be used is a warning.
+ * With an analysis cache, the ELF files of streamed layers are analysed
+ * into it while the layers are read (analyzer/prefetch.h). */
+struct analysis_cache;
+struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache);
 
 /* The on-disk analysis cache, unless --no-cache; one that cannot be set
  * up costs speed, never the run (a warning).  NULL when off. */
-struct analysis_cache;
 struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c);
 
 /* The target of check and explain (cli/target.c). */
@@ -67,7 +70,8 @@ void cli_target_report(const struct cli_target *t, struct report_target *rt);
 void cli_target_free(struct cli_target *t);
 /* Both, in that order (a bad target costs no image read); on failure the
  * error is printed, nothing is left to free, and NULL returned. */
-struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t);
+struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t,
+				   struct analysis_cache *cache);
 
 int cmd_check(const struct cli_options *o, FILE *out);
 int cmd_explain(const struct cli_options *o, FILE *out);

@@ -35,11 +35,12 @@ static int explain_image(const struct cli_options *o, int code, FILE *out)
 	size_t n, nc;
 	int rc;
 
-	if (!(img = cli_target_and_image(o, &t)))
+	if (!(img = cli_target_and_image(o, &t, NULL)))
 		return EXIT_USAGE_OR_INPUT;
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = true,
 		.cache = cli_open_cache(o, &cs), .profile = &t.profile, .seccomp = t.seccomp,
+		.jobs = o->jobs,
 	};
 	check_image(img, &rq, &v, &n);
 	if (!n) {

@@ -395,7 +395,7 @@ int cmd_inspect(const struct cli_options *o, FILE *out)
 {
 	struct inspection in = { 0 };
 
-	if (!(in.img = cli_image_open(o)))
+	if (!(in.img = cli_image_open(o, NULL)))
 		return EXIT_USAGE_OR_INPUT;
 	collect(&in);
 	resolve_command(&in, o);

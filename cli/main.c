@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analyzer/cache.h"
+#include "analyzer/prefetch.h"
 #include "cli/cli.h"
 #include "common/tempdir.h"
 
@@ -23,13 +24,17 @@ enum {
 	OPT_MAX_FILE, OPT_VERSION, OPT_REACH, OPT_NO_CACHE, OPT_CACHE_DIR, OPT_KERNEL_VERSION,
 	OPT_ARCH, OPT_LIBSECCOMP, OPT_CAP_ADD, OPT_KERNEL_CONFIG, OPT_PROFILE,
 	OPT_KERNEL_CMDLINE, OPT_SECCOMP, OPT_FAIL_ON, OPT_ALL, OPT_ENTRYPOINT_ONLY,
-	OPT_INSECURE_REGISTRY, OPT_TLS_CA, OPT_REGISTRY_TIMEOUT, OPT_REGISTRY_RETRIES,
+	OPT_FROM, OPT_INSECURE_REGISTRY, OPT_TLS_CA, OPT_REGISTRY_TIMEOUT, OPT_REGISTRY_RETRIES,
 };
+
+/* More threads than this buys nothing but memory. */
+#define JOBS_MAX 256
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "file", required_argument, NULL, OPT_FILE },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "from", required_argument, NULL, OPT_FROM },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "reach", no_argument, NULL, OPT_REACH },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
@@ -43,6 +48,7 @@ static const struct option long_opts[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "entrypoint-only", no_argument, NULL, OPT_ENTRYPOINT_ONLY },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "libseccomp", required_argument, NULL, OPT_LIBSECCOMP },
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "allow-special", no_argument, NULL, OPT_ALLOW_SPECIAL },
@@ -92,9 +98,13 @@ static const char usage_text[] =
 	"                     unconfined | FILE.json\n"
 	"\n"
 	"IMAGE: dir:PATH | docker-archive:FILE[:NAME:TAG|:@N] | oci:DIR[:TAG] |\n"
-	"       oci-archive:FILE[:TAG] | registry:REF | a bare path (sniffed) |\n"
-	"       a bare REF that is no path: [HOST[:PORT]/]REPO[:TAG][@DIGEST]\n"
-	"       (centos:6 is docker.io/library/centos:6)\n"
+	"       oci-archive:FILE[:TAG] | docker:NAME[:TAG] (the docker engine at\n"
+	"       $DOCKER_HOST, else /var/run/docker.sock) | podman:NAME[:TAG] or\n"
+	"       containers-storage:NAME[:TAG] (podman's API service at $CONTAINER_HOST,\n"
+	"       else its default socket) | registry:REF | a bare path (sniffed) |\n"
+	"       a bare reference [HOST[:PORT]/]NAME[:TAG][@DIGEST]: a local engine\n"
+	"       that has it (docker, then podman), else its registry (centos:6 is\n"
+	"       docker.io/library/centos:6)\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output table|json|sarif  output format (default table; sarif: the\n"
@@ -102,6 +112,8 @@ static const char usage_text[] =
 	"      --file PATH           write the report to PATH instead of stdout\n"
 	"      --platform OS/ARCH[/VARIANT]  image to pick from a multi-platform\n"
 	"                            index (default: the host's)\n"
+	"      --from docker|podman|registry  where a bare reference is read from\n"
+	"                            (default: the first local engine that has it)\n"
 	"      --files               inspect: list every entry, not only ELF files\n"
 	"      --reach               scan: what each program reaches through its\n"
 	"                            libraries, with one shortest chain per item\n"
@@ -127,6 +139,7 @@ static const char usage_text[] =
 	"      --fail-on fail|warn|never  check: exit 1 when a finding reaches this\n"
 	"                            severity (default fail)\n"
 	"      --entrypoint-only     check: only the image's command, not every program\n"
+	"  -j, --jobs N              analysis threads (default: the online CPUs)\n"
 	"      --all                 check: every program too (the default)\n"
 	"      --libseccomp VER      seccomp: the host's libseccomp (default: linked)\n"
 	"      --cap-add CAP[,CAP]   seccomp: capabilities added to the runtime's\n"
@@ -270,6 +283,10 @@ static int handle_option(int c, struct cli_options *o)
 			return usage_error("%s", err.msg);
 		o->image_opts.platform_explicit = true;
 		return -1;
+	case OPT_FROM:
+		if (image_from_parse(optarg, &o->image_opts.from) < 0)
+			return usage_error("unknown --from '%s' (docker, podman or registry)", optarg);
+		return -1;
 	case OPT_FILES: o->list_files = true; return -1;
 	case OPT_REACH: o->reach = true; return -1;
 	case OPT_NO_CACHE: o->no_cache = true; return -1;
@@ -298,6 +315,15 @@ static int handle_option(int c, struct cli_options *o)
 			return usage_error("unknown --fail-on '%s' (fail, warn or never)", optarg);
 		return -1;
 	case OPT_ALL: o->entrypoint_only = false; return -1;
+	case 'j': {
+		char *end;
+		unsigned long j = strtoul(optarg, &end, 10);
+
+		if (!*optarg || *end || j < 1 || j > JOBS_MAX)
+			return usage_error("invalid --jobs '%s' (1 to 256)", optarg);
+		o->jobs = (unsigned)j;
+		return -1;
+	}
 	case OPT_ENTRYPOINT_ONLY: o->entrypoint_only = true; return -1;
 	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
 	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
@@ -358,7 +384,7 @@ static int parse_args(int argc, char **argv, struct cli_options *o)
 			break;
 		}
 	opterr = 0;
-	while ((c = getopt_long(nopts, argv, "o:h", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(nopts, argv, "o:hj:", long_opts, NULL)) != -1) {
 		if (c == '?')
 			return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
 		if ((rc = handle_option(c, o)) >= 0)
@@ -429,12 +455,20 @@ static int close_output(const struct cli_options *o, FILE *out, const char *tmp,
 	return rc;
 }
 
-struct image *cli_image_open(const struct cli_options *o)
+struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache)
 {
 	struct image *img;
 	struct ac_error err;
+	struct image_options io = o->image_opts;
+	/* One thread reads the layers; the others analyse what it keeps. */
+	struct prefetch *pf = prefetch_start(cache, o->jobs > 1 ? o->jobs - 1 : 0);
+	int rc;
 
-	if (image_open(o->image, &o->image_opts, &img, &err) < 0) {
+	io.on_body = pf ? prefetch_body : NULL;
+	io.on_body_arg = pf;
+	rc = image_open(o->image, &io, &img, &err);
+	prefetch_finish(pf);
+	if (rc < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
 		return NULL;
 	}
@@ -468,6 +502,10 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		return rc;
+	if (!o.jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		o.jobs = cpus < 1 ? 1 : cpus > JOBS_MAX ? JOBS_MAX : (unsigned)cpus;
+	}
 	o.image_opts.use_cache = !o.no_cache;
 	o.image_opts.cache_root = o.cache_dir;
 	ac_signals_install();

@@ -420,11 +420,16 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	struct reach_ctx rc;
 	struct analysis_cache cache_store, *cache;
 
-	if (!(img = cli_image_open(o))) {
+	cache = cli_open_cache(o, &cache_store);
+	if (!(img = cli_image_open(o, o->reach ? cache : NULL))) {
+		if (cache)
+			analysis_cache_close(cache);
 		json_decref(files);
 		return EXIT_USAGE_OR_INPUT;
 	}
 	if (select_nodes(o, img, &nodes, &n) < 0) {
+		if (cache)
+			analysis_cache_close(cache);
 		image_close(img);
 		json_decref(files);
 		return EXIT_USAGE_OR_INPUT;
@@ -432,10 +437,11 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 	if (o->output == OUTPUT_TABLE)
 		fprintf(out, "%-51s %-10s %-8s %-6s %9s\n", "PATH", "TYPE", "MACHINE", "LIBC",
 			"SITES");
-	cache = cli_open_cache(o, &cache_store);
 	loader_init(&ld, img);
 	reach_init(&rc, img, &ld);
 	rc.cache = cache;
+	if (o->reach)
+		reach_prepare(&rc, nodes, n, o->jobs);
 	for (size_t i = 0; i < n && !ac_interrupted(); i++) {
 		struct elf_scan own;
 		const struct elf_scan *s = &own;

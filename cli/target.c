@@ -49,7 +49,8 @@ void cli_target_free(struct cli_target *t)
 	profile_free(&t->profile);
 }
 
-struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t)
+struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t,
+				   struct analysis_cache *cache)
 {
 	struct ac_error err;
 	struct image *img;
@@ -59,7 +60,7 @@ struct image *cli_target_and_image(const struct cli_options *o, struct cli_targe
 		cli_target_free(t);
 		return NULL;
 	}
-	if (!(img = cli_image_open(o)))
+	if (!(img = cli_image_open(o, cache)))
 		cli_target_free(t);
 	return img;
 }

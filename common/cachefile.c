@@ -139,7 +139,8 @@ static int write_file(const char *path, const struct wbuf *b)
 	int fd;
 	ssize_t w = -1;
 
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	/* Unique per process and thread: analysis runs on several threads. */
+	snprintf(tmp, sizeof(tmp), "%s.%ld.%ld.tmp", path, (long)getpid(), (long)gettid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;

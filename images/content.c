@@ -94,13 +94,13 @@ static bool copy_fd(int in, int out, uint64_t size)
 /* The temp dir and the cache may be on different filesystems. */
 static int copy_into(struct content_store *cs, const struct content *c, const char *name)
 {
-	char tmp[96];
+	char tmp[128];
 	int in = openat(cs->tempdir->dirfd, c->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), out;
 	bool ok;
 
 	if (in < 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", name, (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.%ld.%ld.tmp", name, (long)getpid(), (long)gettid());
 	out = openat(cs->bodies_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 		     0600);
 	ok = out >= 0 && copy_fd(in, out, c->size);

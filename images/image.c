@@ -10,6 +10,7 @@
 
 #include "common/xalloc.h"
 #include "images/blobstore.h"
+#include "images/engine.h"
 #include "images/plan.h"
 #include "images/reference.h"
 #include "images/rootfs.h"
@@ -22,6 +23,11 @@ static const struct {
 	{ "docker-archive:", TRANSPORT_DOCKER_ARCHIVE },
 	{ "oci:", TRANSPORT_OCI },
 	{ "oci-archive:", TRANSPORT_OCI_ARCHIVE },
+	{ "docker:", TRANSPORT_DOCKER },
+	{ "podman:", TRANSPORT_PODMAN },
+	/* skopeo's name for podman's store; read through podman's API
+	 * service too (DESIGN.md, "Local engines"). */
+	{ "containers-storage:", TRANSPORT_PODMAN },
 	{ "registry:", TRANSPORT_REGISTRY },
 };
 
@@ -30,6 +36,7 @@ const char *image_transport_name(enum image_transport t)
 	static const char *const names[] = {
 		[TRANSPORT_DIR] = "dir", [TRANSPORT_DOCKER_ARCHIVE] = "docker-archive",
 		[TRANSPORT_OCI] = "oci", [TRANSPORT_OCI_ARCHIVE] = "oci-archive",
+		[TRANSPORT_DOCKER] = "docker", [TRANSPORT_PODMAN] = "podman",
 		[TRANSPORT_REGISTRY] = "registry",
 	};
 	return names[t];
@@ -83,7 +90,10 @@ int image_parse_ref(const char *ref, enum image_transport *t, bool *explicit_tra
 			*explicit_transport = true;
 			if (!ref[n])
 				return ac_error_set(err, AC_ERR_USAGE, 0, "'%s': missing path", ref);
-			if (*t == TRANSPORT_DIR || *t == TRANSPORT_REGISTRY) {
+			/* An engine's image name or a registry reference is never
+			 * split: "app:1" is one name. */
+			if (*t == TRANSPORT_DIR || *t == TRANSPORT_DOCKER || *t == TRANSPORT_PODMAN ||
+			    *t == TRANSPORT_REGISTRY) {
 				*path = xstrdup(ref + n);
 				*selector = NULL;
 				return 0;
@@ -104,17 +114,8 @@ static int sniff(struct image *img, struct ac_error *err)
 {
 	struct stat st;
 
-	if (stat(img->path, &st) < 0) {
-		struct image_reference ref;
-		struct ac_error referr;
-		/* No such path: a reference as docker reads one (centos:6). */
-		if (errno == ENOENT && reference_parse(img->path, &ref, &referr) == 0) {
-			img->transport = TRANSPORT_REGISTRY;
-			img->transport_known = true;
-			return 0;
-		}
+	if (stat(img->path, &st) < 0)
 		return ac_error_set(err, AC_ERR_INPUT, errno, "'%s'", img->path);
-	}
 	img->transport_known = true;
 	if (S_ISDIR(st.st_mode)) {
 		char probe[4096];
@@ -135,13 +136,61 @@ static int sniff(struct image *img, struct ac_error *err)
 	return 0;
 }
 
+/* A reference no local engine has (or --from registry): its registry.
+ * Why each engine was passed over is kept for the registry's errors. */
+static int open_registry(struct image *img, const struct source_choice *c,
+			 const struct image_options *o, struct ac_error *err)
+{
+	(void)err;
+	img->transport = TRANSPORT_REGISTRY;
+	img->transport_known = true;
+	if (o->from == IMAGE_FROM_AUTO && c->passed_over[0])
+		img->passed_over = xstrdup(c->passed_over);
+	return 0;
+}
+
+/* A bare name: an existing path is sniffed; a reference goes to the
+ * source source.h picks (a local engine that has it, else a registry). */
+static int resolve_bare(struct image *img, const struct image_options *o, struct ac_error *err)
+{
+	struct source_choice c;
+
+	if (o->from == IMAGE_FROM_AUTO && (path_exists(img->path) ||
+					   !image_ref_plausible(img->path)))
+		return sniff(img, err);
+	if (image_source_resolve(img->path, o->from, &o->limits, &c, err) < 0)
+		return -1;
+	if (c.source == IMAGE_SOURCE_REGISTRY)
+		return open_registry(img, &c, o, err);
+	img->transport = c.source == IMAGE_SOURCE_DOCKER ? TRANSPORT_DOCKER : TRANSPORT_PODMAN;
+	img->transport_known = true;
+	return 0;
+}
+
+static int check_transport(const struct image *img, bool explicit_transport,
+			   const struct image_options *o, struct ac_error *err)
+{
+	if (explicit_transport && o->from != IMAGE_FROM_AUTO)
+		return ac_error_set(err, AC_ERR_USAGE, 0,
+				    "--from applies to bare references; '%s' names its transport",
+				    img->ref);
+	/* skopeo's "[driver@root+runroot]" store: podman's service knows its
+	 * own store, so a different one cannot be honoured. */
+	if (img->transport == TRANSPORT_PODMAN && img->path[0] == '[')
+		return ac_error_set(err, AC_ERR_USAGE, 0,
+				    "'%s': store specifications are not supported; the image is "
+				    "read through podman's API service (CONTAINER_HOST)", img->ref);
+	return 0;
+}
+
 static int open_store(struct image *img, struct blob_store *bs, bool sniffed,
 		      const struct image_options *o, struct ac_error *err)
 {
 	struct stat st;
-	bool is_dir = stat(img->path, &st) == 0 && S_ISDIR(st.st_mode);
-	int rc = is_dir ? blob_store_open_dir(bs, img->path, err)
-			: blob_store_open_tar(bs, img->path, &img->tempdir, &o->limits, err);
+	const char *file = img->archive ? img->archive : img->path;
+	bool is_dir = stat(file, &st) == 0 && S_ISDIR(st.st_mode);
+	int rc = is_dir ? blob_store_open_dir(bs, file, err)
+			: blob_store_open_tar(bs, file, &img->tempdir, &o->limits, err);
 
 	if (rc < 0)
 		return -1;
@@ -268,7 +317,8 @@ static int apply_layer(struct image *img, const struct blob_origin *from,
 	struct layer_apply la = {
 		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
 		.limits = &o->limits, .entries_total = &img->entries,
-		.allow_special = o->allow_special,
+		.allow_special = o->allow_special, .on_body = o->on_body,
+		.on_body_arg = o->on_body_arg,
 	};
 	int rc;
 
@@ -349,8 +399,9 @@ static int load_archive(struct image *img, bool sniffed, const struct image_opti
 		blob_store_close(&bs);
 		return -1;
 	}
-	rc = img->transport == TRANSPORT_DOCKER_ARCHIVE ? docker_archive_plan(&bs, &req, &plan, err)
-							: oci_plan(&bs, &req, &plan, err);
+	rc = img->transport == TRANSPORT_OCI || img->transport == TRANSPORT_OCI_ARCHIVE
+		     ? oci_plan(&bs, &req, &plan, err)
+		     : docker_archive_plan(&bs, &req, &plan, err);
 	if (rc == 0) {
 		struct blob_origin from = { .store = &bs };
 		rc = run_plan(img, &from, &plan, o, err);
@@ -392,6 +443,25 @@ static int load_registry(struct image *img, const struct image_options *o,
 	}
 	registry_close(reg);
 	return rc;
+}
+
+/* An engine's image: its export is an ordinary docker-archive. */
+static int load_engine(struct image *img, const struct image_options *o, struct ac_error *err)
+{
+	struct engine e;
+	char file[sizeof(img->tempdir.path) + 24];
+
+	if (engine_locate(img->transport == TRANSPORT_DOCKER ? ENGINE_DOCKER : ENGINE_PODMAN, &e,
+			  err) < 0 ||
+	    engine_export_image(&e, img->path, &img->tempdir, &o->limits, file, sizeof(file),
+				err) < 0)
+		return -1;
+	img->archive = xstrdup(file);
+	if (load_archive(img, false, o, err) < 0)
+		return -1;
+	img->layout = e.kind == ENGINE_DOCKER ? "docker-archive exported by the docker engine"
+					      : "docker-archive exported by podman's API service";
+	return 0;
 }
 
 static int load_rootfs(struct image *img, const struct image_options *o, struct ac_error *err)
@@ -442,7 +512,8 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 	*out = NULL;
 	if (image_parse_ref(ref, &img->transport, &explicit_transport, &img->path,
 			    &img->selector, err) < 0 ||
-	    (!explicit_transport && sniff(img, err) < 0) ||
+	    check_transport(img, explicit_transport, o, err) < 0 ||
+	    (!explicit_transport && resolve_bare(img, o, err) < 0) ||
 	    ac_tempdir_create(&img->tempdir, o->tmpdir, err) < 0) {
 		image_close(img);
 		return -1;
@@ -456,10 +527,15 @@ int image_open(const char *ref, const struct image_options *o, struct image **ou
 		rc = load_rootfs(img, o, err);
 	else if (img->transport == TRANSPORT_REGISTRY)
 		rc = load_registry(img, o, err);
+	else if (img->transport == TRANSPORT_DOCKER || img->transport == TRANSPORT_PODMAN)
+		rc = load_engine(img, o, err);
 	else
 		rc = load_archive(img, !explicit_transport, o, err);
 	if (rc < 0) {
-		if (img->transport == TRANSPORT_REGISTRY)
+		if (img->transport == TRANSPORT_REGISTRY && img->passed_over)
+			ac_error_wrap(err, "%s (no local engine has it: %s)", img->ref,
+				      img->passed_over);
+		else if (img->transport == TRANSPORT_REGISTRY)
 			ac_error_wrap(err, "%s", img->ref);
 		else if (img->transport_known || explicit_transport)
 			ac_error_wrap(err, "%s:%s", image_transport_name(img->transport), img->path);
@@ -489,6 +565,8 @@ void image_close(struct image *img)
 		close(img->rootfd);
 	free(img->ref);
 	free(img->path);
+	free(img->archive);
+	free(img->passed_over);
 	free(img->selector);
 	free(img->ref_name);
 	free(img);

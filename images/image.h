@@ -3,8 +3,10 @@
  *
  * Sources, named like skopeo's transports: dir:PATH, docker-archive:FILE[:REF],
  * oci:DIR[:TAG], oci-archive:FILE[:TAG], registry:REF; a bare path is
- * sniffed, and a bare name that is no path is a registry reference
- * (reference.h: centos:6 is docker.io/library/centos:6).  images/
+ * sniffed.  Local engines: docker:REF, podman:REF (= containers-storage:
+ * REF); a bare reference that names no file goes where source.h decides
+ * (a local engine that has it, else its registry: reference.h says that
+ * centos:6 is docker.io/library/centos:6).  images/
  * never executes anything from an image and never writes outside its
  * private temp dir (common/tempdir.h), which image_close() removes.
  * Every later stage reads images through this interface only.
@@ -28,6 +30,7 @@
 #include "images/limits.h"
 #include "images/platform.h"
 #include "images/registry.h"
+#include "images/source.h"
 #include "images/tree.h"
 
 enum image_transport {
@@ -35,6 +38,8 @@ enum image_transport {
 	TRANSPORT_DOCKER_ARCHIVE,
 	TRANSPORT_OCI,
 	TRANSPORT_OCI_ARCHIVE,
+	TRANSPORT_DOCKER, /* the docker engine's export (engine.h) */
+	TRANSPORT_PODMAN, /* podman's API service's export */
 	TRANSPORT_REGISTRY,
 };
 
@@ -46,6 +51,11 @@ struct image_options {
 	const char *tmpdir;       /* parent of the private temp dir, or NULL */
 	bool use_cache;           /* replay layers read before (layercache.h) */
 	const char *cache_root;   /* the cache's root, NULL = XDG location */
+	/* Each kept ELF body of a streamed layer, as soon as it is written
+	 * (layer.h's on_body); NULL for none. */
+	void (*on_body)(int fd, const char *sha256, void *arg);
+	void *on_body_arg;
+	enum image_from from;     /* --from: where a bare reference is read */
 	struct registry_options registry; /* registry: sources */
 };
 
@@ -64,7 +74,10 @@ struct image {
 	char *ref;        /* as given */
 	enum image_transport transport;
 	bool transport_known; /* false while a sniffed archive is unindexed */
-	char *path;       /* file or directory; registry: the repository name */
+	char *path;       /* file or directory; an engine's image name;
+			   * registry: the repository name */
+	char *archive;    /* the engine's export spooled in the temp dir, or NULL */
+	char *passed_over; /* a bare reference: why no local engine served it */
 	char *selector;   /* :TAG / :REF part, or NULL */
 	const char *layout;
 	char *ref_name;   /* tag or RepoTag the image carries */

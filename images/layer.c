@@ -4,6 +4,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <string.h>
 #include <unistd.h>
@@ -143,6 +144,18 @@ static int copy_body(struct layer_apply *la, struct archive *a, int fd, struct b
 	}
 }
 
+/* A finished ELF body goes to whoever wants to start on it early
+ * (analyzer/prefetch.h), as its own fd. */
+static void hand_over(const struct layer_apply *la, int fd, const struct content *c)
+{
+	int dfd;
+
+	if (!la->on_body || !c->sha256[0] || c->head_len < 4 || memcmp(c->head, "\177ELF", 4))
+		return;
+	if ((dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) >= 0)
+		la->on_body(dfd, c->sha256, la->on_body_arg);
+}
+
 /* Reads the entry's first bytes (blocks can be tiny), then either keeps the
  * body in a temp file or skips it. */
 static int read_body(struct layer_apply *la, struct archive *a, struct image_node *n,
@@ -196,13 +209,15 @@ decide_with_pending:
 	/* A trailing sparse hole. */
 	if (rc == 0 && ftruncate(fd, (off_t)n->size) < 0)
 		rc = ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir");
-	close(fd);
 	if (rc < 0) {
+		close(fd);
 		if (bh.h)
 			hasher_free(bh.h);
 		return -1;
 	}
 	hash_finish(la, &bh, c);
+	hand_over(la, fd, c);
+	close(fd);
 	la->stats.kept++;
 	la->stats.kept_bytes += n->size;
 	return 0;

@@ -34,6 +34,10 @@ struct layer_apply {
 	struct layer_stats stats;
 	struct blob_stream *stream; /* set by layer_apply_stream */
 	struct layer_record *rec;   /* records each member's effect, or NULL */
+	/* Called with a new fd (the callee closes it) for each kept ELF body
+	 * once written and hashed (needs rec: the hash); or NULL. */
+	void (*on_body)(int fd, const char *sha256, void *arg);
+	void *on_body_arg;
 };
 
 /* Reads the tar stream to its end.  Errors carry the member name. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,12 +525,29 @@ static int add_rule(scmp_filter_ctx ctx, const struct profile_rule *r, const cha
 	return 0;
 }
 
+/* libseccomp asks the running kernel which actions it supports (the
+ * seccomp(2) GET_ACTION_AVAIL call) and refuses KILL_PROCESS, LOG,
+ * USER_NOTIF where it says no.  The filter built here is never loaded,
+ * only run (bpf.c), and models the *target's* runtime, so the host's
+ * answer must not decide: pin the newest API level this libseccomp
+ * knows.  (Seen under valgrind, which does not implement seccomp(2).) */
+static void pin_api_level(void)
+{
+	for (unsigned level = 7; level >= 3; level--)
+		if (seccomp_api_set(level) == 0)
+			return;
+}
+
 /* One single-arch filter; the arches' filters are merged afterwards, so a
  * --libseccomp version can lack a name on one arch and not another. */
 static int build_arch(const struct seccomp_model *m, uint32_t token, scmp_filter_ctx *out,
 		      struct ac_error *err)
 {
-	scmp_filter_ctx ctx = seccomp_init(m->profile.default_action);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	scmp_filter_ctx ctx;
+
+	pthread_once(&once, pin_api_level);
+	ctx = seccomp_init(m->profile.default_action);
 
 	if (!ctx)
 		return ac_error_set(err, AC_ERR_INPUT, 0, "libseccomp refuses the default action");

@@ -4,27 +4,32 @@
 set -eu
 
 # Build: the design card's libraries plus compression and hashing; jq
-# generates the check-config.sh table (scripts/gen-checkconfig.jq).
+# generates the check-config.sh table (scripts/gen-checkconfig.jq);
+# libcurl speaks HTTP to engines' unix sockets (images/engine_http.c) and
+# to registries (images/http.c).
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
-libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev jq
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev libzydis-dev jq
 libcurl4-openssl-dev"
 # Tests: real producers and a reference unpacker for fixture images;
-# python3-jsonschema validates reports against data/schema/; a real
+# python3-jsonschema validates reports against data/schema/; podman's API
+# service is the real engine t-engine.sh reads images from; a real
 # registry (docker-registry), htpasswd and openssl for t-registry*.sh.
 TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base python3-jsonschema
 binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu
-musl musl-dev musl-tools strace
+musl musl-dev musl-tools strace valgrind podman
 docker-registry apache2-utils openssl"
 
 PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone libcurl"
 TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl objdump
 aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-gnu-objdump musl-gcc strace
-docker-registry htpasswd openssl"
+podman docker-registry htpasswd openssl"
 
 check() {
 	pkg-config --exists $PC_MODULES 2>/dev/null || return 1
+	# Zydis ships no pkg-config file: its header is the witness.
+	[ -f /usr/include/Zydis/Zydis.h ] || return 1
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || return 1
 	for t in $TOOLS; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || return 1

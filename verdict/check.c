@@ -141,11 +141,26 @@ static bool is_program(struct checker *ck, const struct image_node *n)
 		     s->facts.ident.kind == ELF_KIND_STATIC_PIE);
 }
 
+/* Every ELF file is analysed up front, on all threads: programs and the
+ * libraries their closures load. */
+static void prepare_all(struct checker *ck, struct image_node **all, size_t count)
+{
+	const struct image_node **elf = xcalloc(count + 1, sizeof(*elf));
+	size_t n = 0;
+
+	for (size_t i = 0; i < count; i++)
+		if (image_node_is_elf(all[i]))
+			elf[n++] = all[i];
+	reach_prepare(&ck->rc, elf, n, ck->rq->jobs);
+	free(elf);
+}
+
 static void check_rest(struct checker *ck, const struct image_node *skip)
 {
 	size_t count;
 	struct image_node **all = tree_sorted(ck->img->tree, &count);
 
+	prepare_all(ck, all, count);
 	for (size_t i = 0; i < count && !ac_interrupted(); i++) {
 		struct program_verdict *pv;
 		char path[4200];

@@ -27,6 +27,7 @@ struct check_request {
 	struct analysis_cache *cache; /* NULL: no cache */
 	const struct kernel_profile *profile;
 	const struct seccomp_model *seccomp; /* NULL: unconfined */
+	unsigned jobs;  /* analysis threads */
 	void (*progress)(size_t done, size_t total, void *arg); /* or NULL */
 	void *progress_arg;
 };

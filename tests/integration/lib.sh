@@ -38,7 +38,7 @@ snapshot() { # lists everything below WORK except the sandbox's own runs
 # a relative write would land where we look.
 run_abicheck() {
 	: > "$WORK/stdout"; : > "$WORK/stderr"
-	(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" timeout 60 "$ABICHECK" "$@" \
+	(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" timeout "${ABICHECK_TIMEOUT:-60}" "$ABICHECK" "$@" \
 		>"$WORK/stdout" 2>"$WORK/stderr")
 	RC=$?
 	OUT="$WORK/stdout"

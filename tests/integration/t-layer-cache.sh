@@ -123,6 +123,17 @@ if [ -w /dev/shm ] && [ "$(stat -c %d /dev/shm)" != "$(stat -c %d "$WORK")" ]; t
 	rm -rf "$SHMC"
 fi
 
+# ELF files analysed while their layer is read (analyzer/prefetch.h, on
+# with more than one job): the same report as analysing them afterwards.
+run_abicheck $SCAN --cache-dir "$WORK/pf1" -j 1 --reach
+report pf1
+run_abicheck $SCAN --cache-dir "$WORK/pf4" -j 4 --reach
+report pf4
+check "prefetch: the files were analysed while the layers were read" \
+	'.summary.cache.stored > 3'
+cmp -s "$WORK/pf1.json" "$WORK/pf4.json" && pass "prefetch: -j 4 reports what -j 1 does" ||
+	fail "prefetch changes the report: $(diff "$WORK/pf1.json" "$WORK/pf4.json" | head -3)"
+
 # A blob changed in place under its old name: hashed, caught, not replayed.
 cp -r "$WORK/img" "$WORK/tampered"
 blob=$(jq -r '.layers[1].digest' "$WORK/tampered/blobs/sha256/$(jq -r '.manifests[0].digest' "$WORK/tampered/index.json" | cut -d: -f2)" | cut -d: -f2)

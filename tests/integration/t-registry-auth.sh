@@ -56,7 +56,7 @@ start_registry basic "$H_PORT"
 HREG="127.0.0.1:$H_PORT"
 
 expect_input_error "basic: no credentials" \
-	"^abicheck: $HREG/fixture:tag: $HREG: manifest 'tag': unauthorized \(401\): no credentials for $HREG" \
+	"^abicheck: $HREG/fixture:tag$ENGINES: $HREG: manifest 'tag': unauthorized \(401\): no credentials for $HREG" \
 	inspect "$HREG/fixture:tag"
 collect
 auth_file "$HOME/.docker/config.json" "$HREG" "$WRONG_AUTH"
@@ -97,7 +97,7 @@ expect_input_error "token: no credentials" \
 collect
 auth_file "$WORK/auth-wrong.json" "$TREG" "$WRONG_AUTH"
 REGISTRY_AUTH_FILE="$WORK/auth-wrong.json" expect_input_error "token: a wrong password from \$REGISTRY_AUTH_FILE" \
-	"^abicheck: $TREG/fixture:tag: $TREG: manifest 'tag': unauthorized \(401\): the credentials from $WORK/auth-wrong.json were refused$" \
+	"^abicheck: $TREG/fixture:tag$ENGINES: $TREG: manifest 'tag': unauthorized \(401\): the credentials from $WORK/auth-wrong.json were refused$" \
 	inspect "$TREG/fixture:tag"
 collect
 export XDG_RUNTIME_DIR="$WORK/run"
@@ -122,7 +122,7 @@ collect
 printf '{"auths": {"%s": {"auth": "%s"}} oops %s\n' "$TREG" "$GOOD_AUTH" "$PASSWORD" \
 	> "$XDG_RUNTIME_DIR/containers/auth.json"
 expect_input_error "a malformed auth file is named, its text is not shown" \
-	"^abicheck: $TREG/fixture:tag: $TREG: manifest 'tag': credentials file $XDG_RUNTIME_DIR/containers/auth.json: malformed JSON at line 1$" \
+	"^abicheck: $TREG/fixture:tag$ENGINES: $TREG: manifest 'tag': credentials file $XDG_RUNTIME_DIR/containers/auth.json: malformed JSON at line 1$" \
 	inspect "$TREG/fixture:tag"
 collect
 

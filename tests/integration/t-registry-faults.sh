@@ -31,7 +31,7 @@ expect_ok "500 twice, then success: retried" inspect "$P/fixture:tag" --no-cache
 
 proxied 500 --target /manifests/
 expect_input_error "500 on every attempt" \
-	"^abicheck: $P/fixture:tag: $P: manifest 'tag': server error \(500, UNKNOWN\) after 2 attempts$" \
+	"^abicheck: $P/fixture:tag$ENGINES: $P: manifest 'tag': server error \(500, UNKNOWN\) after 2 attempts$" \
 	inspect "$P/fixture:tag" --registry-retries 1
 
 proxied 429 --times 1
@@ -43,12 +43,12 @@ waited=$(($(now_ms) - t0))
 
 proxied truncate --target "$LAYER"
 expect_input_error "a truncated blob" \
-	"^abicheck: $P/fixture:tag: layer 1/2 \(sha256:${LAYER%"${LAYER#????????????}"}…\): .*$P: connection closed early \(transfer closed with [0-9]+ bytes remaining to read\)$" \
+	"^abicheck: $P/fixture:tag$ENGINES: layer 1/2 \(sha256:${LAYER%"${LAYER#????????????}"}…\): .*$P: connection closed early \(transfer closed with [0-9]+ bytes remaining to read\)$" \
 	"$P/fixture:tag" --kernel-version 6.1 --no-cache
 
 proxied corrupt --target "$LAYER"
 expect_input_error "a blob with wrong content" \
-	"^abicheck: $P/fixture:tag: layer 1/2 \(sha256:[0-9a-f]{12}…\): digest mismatch: content hashes to sha256:[0-9a-f]{12}…, expected sha256:${LAYER%"${LAYER#????????????}"}… \(corrupted or tampered blob\)$" \
+	"^abicheck: $P/fixture:tag$ENGINES: layer 1/2 \(sha256:[0-9a-f]{12}…\): digest mismatch: content hashes to sha256:[0-9a-f]{12}…, expected sha256:${LAYER%"${LAYER#????????????}"}… \(corrupted or tampered blob\)$" \
 	"$P/fixture:tag" --kernel-version 6.1 --no-cache
 
 proxied corrupt --target "$CONFIG"
@@ -62,7 +62,7 @@ expect_input_error "a manifest that is not what Docker-Content-Digest says" \
 proxied stall
 t0=$(now_ms)
 expect_input_error "a server that never answers" \
-	"^abicheck: $P/fixture:tag: $P: manifest 'tag': timed out: nothing received for 2 s \(raise with --registry-timeout\)$" \
+	"^abicheck: $P/fixture:tag$ENGINES: $P: manifest 'tag': timed out: nothing received for 2 s \(raise with --registry-timeout\)$" \
 	inspect "$P/fixture:tag" --registry-timeout 2 --registry-retries 1
 took=$(($(now_ms) - t0))
 [ "$took" -ge 4000 ] && [ "$took" -lt 30000 ] &&
@@ -102,5 +102,5 @@ expect_input_error "--max-json-bytes applies to registries" \
 
 proxied schema1
 expect_input_error "a schema 1 manifest" \
-	"^abicheck: $P/fixture:tag: $P: Docker schema 1 manifests are not supported$" inspect "$P/fixture:tag"
+	"^abicheck: $P/fixture:tag$ENGINES: $P: Docker schema 1 manifests are not supported$" inspect "$P/fixture:tag"
 finish

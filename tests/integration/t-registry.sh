@@ -38,6 +38,10 @@ same_json "check (the main job): registry = oci:" "$SRCDROP" \
 	"$REG/fixture:tag" --kernel-version 6.1 -o json -- "oci:$DEMO:demo" --kernel-version 6.1 -o json
 same_json "registry: transport prefix" "$SRCDROP" \
 	inspect "registry:$REG/fixture:tag" -o json -- inspect "oci:$DEMO:demo" -o json
+same_json "--from registry" "$SRCDROP" \
+	inspect "$REG/fixture:tag" --from registry -o json -- inspect "oci:$DEMO:demo" -o json
+expect_input_error "registry: errors do not list the engines" \
+	"^abicheck: registry:$REG/fixture:nope: $REG: manifest 'nope': not found" inspect "registry:$REG/fixture:nope"
 run_abicheck inspect "$REG/fixture:tag" -o json
 check "image fields name the registry" \
 	'.image.transport == "registry" and .image.path == $p and .image.tag == "tag" and .image.layout == "registry"' \
@@ -57,7 +61,7 @@ digest=$(jq -r .image.manifest_digest "$OUT")
 expect_ok "pinned by digest" inspect "$REG/fixture@$digest"
 expect_ok "tag and digest" inspect "$REG/fixture:tag@$digest"
 expect_input_error "a digest the registry does not have" \
-	"^abicheck: $REG/fixture@sha256:0+: $REG: manifest 'sha256:0+': not found \(404, MANIFEST_UNKNOWN\)$" \
+	"^abicheck: $REG/fixture@sha256:0+$ENGINES: $REG: manifest 'sha256:0+': not found \(404, MANIFEST_UNKNOWN\)$" \
 	inspect "$REG/fixture@sha256:0000000000000000000000000000000000000000000000000000000000000000"
 expect_input_error "an unknown tag" "$REG: manifest 'nope': not found \(404, MANIFEST_UNKNOWN\)" \
 	inspect "$REG/fixture:nope"

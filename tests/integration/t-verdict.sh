@@ -201,6 +201,14 @@ check "no command: every executable, each judged" \
 check "the summary counts the verdicts and carries the exit code" \
 	'.schema == "abicheck.report/v1" and .summary.programs == (.programs | length) and
 	 .summary.fails == ([.programs[] | select(.verdict == "fails")] | length) and .summary.exit_code == 1'
+# The analysis runs on --jobs threads; the report does not depend on it.
+for j in 1 2 4; do
+	"$ABICHECK" "$IMG" $V61 --kernel-cmdline vsyscall=none -o json --no-cache -j $j > "$WORK/j$j.json" 2>&1
+done
+cmp -s "$WORK/j1.json" "$WORK/j2.json" && cmp -s "$WORK/j1.json" "$WORK/j4.json" &&
+	pass "-j 1, 2, 4: the same report" || fail "-j changes the report: $(diff "$WORK/j1.json" "$WORK/j2.json" | head -3)"
+expect_input_error "--jobs 0" "invalid --jobs" "$IMG" -j 0 -- ls
+
 run_abicheck "$IMG" $V61 -- no-such-program
 grep -q "executable file not found" "$OUT" && [ "$RC" = 1 ] && pass "command not found: 127 and docker's message" ||
 	fail "command not found: rc=$RC $(head -8 "$OUT")"

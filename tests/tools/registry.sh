@@ -6,7 +6,12 @@
 # not see their logs change), and are killed when the test exits.
 
 PY="/usr/bin/python3 -B" # -B: no __pycache__ beside the tools
+# What an error of a bare reference says about those engines first.
+ENGINES=' \(no local engine has it: docker: .*; podman: .*\)'
 SRV=$(mktemp -d "${TMPDIR:-/tmp}/abicheck-srv.XXXXXX")
+# A bare reference is looked up in the local engines first (source.h):
+# none here, whatever the machine runs, so every run reaches the registry.
+export DOCKER_HOST="unix://$SRV/no-docker.sock" CONTAINER_HOST="unix://$SRV/no-podman.sock"
 SERVER_PIDS=
 stop_servers() {
 	for p in $SERVER_PIDS; do kill "$p" 2>/dev/null; done
