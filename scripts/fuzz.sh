@@ -89,9 +89,14 @@ table
 	echo "plus the seeds of \`tests/fuzz/seeds.sh\`."
 	echo "Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)),"
 	echo "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r),"
-	echo "load average $load at the start (other work was running)."
+	echo "load average $load at the start."
 	echo
 	table
+	echo
+	echo "Coverage and features are libFuzzer's counts over the instrumented"
+	echo "abicheck code (not its libraries). A finding is kept in"
+	echo "\`build/fuzz/crashes/TARGET/\` and replays with"
+	echo "\`build/fuzz/fuzzers/TARGET FILE\`."
 	echo
 	echo "<!-- fuzz:end -->"
 } > "$B/fuzz-section.md"
