@@ -23,7 +23,7 @@ mkdir -p "$B/logs"
 max_len() {
 	case $1 in
 	kconfig) echo 131072 ;;
-	elf | layer | seccomp | profile | ldcache) echo 65536 ;;
+	elf | layer | archive | seccomp | profile | ldcache) echo 65536 ;;
 	*) echo 16384 ;;
 	esac
 }

@@ -16,6 +16,15 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Targets that keep file bodies write them to the private temp dir under
+ * $TMPDIR: tmpfs when there is one, as the disk need not see them. */
+static inline void fuzz_tmpdir_in_memory(void)
+{
+	if (access("/dev/shm", W_OK) == 0)
+		setenv("TMPDIR", "/dev/shm", 0);
+}
 
 /* A memfd holding `size` bytes of `data`, offset 0. */
 static inline int fuzz_memfd(const uint8_t *data, size_t size)

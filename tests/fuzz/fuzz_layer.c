@@ -6,8 +6,7 @@
  * bodies), then again as layer 2, so whiteouts, opaque directories and
  * replacements meet entries a lower layer wrote.  Every path of the
  * result is then resolved, symlinks followed inside the image root.
- * Kept bodies go to a fresh private temp dir per input ($TMPDIR, /dev/shm
- * by default here: the analysis writes bodies, the disk need not see them).
+ * Kept bodies go to a fresh private temp dir per input.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -17,13 +16,10 @@
 #include "images/layercache.h"
 #include "tests/fuzz/fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc, (void)argv;
-	if (access("/dev/shm", W_OK) == 0)
-		setenv("TMPDIR", "/dev/shm", 0);
+	fuzz_tmpdir_in_memory();
 	return 0;
 }
 

@@ -98,6 +98,19 @@ truncate -s 1M "$O/usr/bin/sparse"
 (cd "$R" && $TAR -P --transform 's,^,/,' -cf "$W/absolute.tar" etc/os-release)
 for f in "$W"/*.tar "$W"/*.tar.gz "$W"/*.tar.zst; do [ -s "$f" ] && seed layer "$f"; done
 
+# --- archive: whole archives of a one-layer image as skopeo (oci-archive,
+# gzip and plain layers) and docker save (Docker 25+, and piped to gzip)
+# write them, built by the integration tests' tools.
+T=$ROOT/tests/tools
+if sh "$T/mkimage.sh" -c none -o "$W/oci" "$W/ustar.tar" >/dev/null &&
+	sh "$T/mkimage.sh" -c gzip -o "$W/oci-gz" "$W/ustar.tar" >/dev/null; then
+	$TAR -C "$W/oci" -cf "$W/oci.tar" .
+	$TAR -C "$W/oci-gz" -cf "$W/oci-gz.tar" .
+	sh "$T/mkdocker25.sh" "$W/oci" busybox:latest "$W/docker.tar"
+	gzip -n9 < "$W/docker.tar" > "$W/docker.tar.gz"
+	seed archive "$W/oci.tar" "$W/oci-gz.tar" "$W/docker.tar" "$W/docker.tar.gz"
+fi
+
 # --- image_json: documents joined by "\n--\n"; "@Dn", "@Hn", "@Sn" are
 # document n's digest, hex and size (tests/fuzz/fuzz_image_json.c).
 CFG='{"architecture":"amd64","os":"linux","created":"2024-01-01T00:00:00Z","config":{"Env":["PATH=/usr/local/bin:/usr/bin:/bin"],"Entrypoint":["/usr/bin/entry.sh"],"Cmd":["--greet"],"User":"1000:1000","WorkingDir":"/srv"},"rootfs":{"type":"layers","diff_ids":["sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef","sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"]}}'
