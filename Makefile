@@ -28,7 +28,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
 DEMO      := build/demo-image
 
-.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate valgrind
+.PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate valgrind \
+	fuzz fuzzers
 
 all: $(BIN)
 
@@ -146,6 +147,29 @@ valgrind: deps-check
 validate: deps-check
 	@$(MAKE) --no-print-directory $(BIN)
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/validate.sh
+
+# libFuzzer targets (tests/fuzz/fuzz_TARGET.c) over the real parsers,
+# FUZZ_SECONDS each, into docs/RELIABILITY.md (scripts/fuzz.sh).  libFuzzer
+# is clang's, so the library is rebuilt by clang in build/fuzz the way
+# test-asan rebuilds it, with coverage instrumentation (fuzzer-no-link);
+# only the targets link libFuzzer's main.  Not part of `test`.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -fsanitize=fuzzer-no-link $(SAN_FLAGS)
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+$(BUILD)/fuzzers/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+fuzzers: $(FUZZ_TARGETS:%=$(BUILD)/fuzzers/%)
+
+fuzz: deps-check
+	@scripts/deps.sh --fuzz
+	@$(MAKE) --no-print-directory $(BIN)
+	$(MAKE) --no-print-directory CC=clang BUILD=build/fuzz OPTFLAGS="-O1 -g" \
+		EXTRA_CFLAGS="$(FUZZ_SAN)" EXTRA_LDFLAGS="$(FUZZ_SAN)" fuzzers
+	ABICHECK=$(abspath $(BIN)) tests/fuzz/seeds.sh build/fuzz/corpus
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh build/fuzz $(FUZZ_TARGETS)
 
 clean:
 	rm -rf build $(BIN)

@@ -21,6 +21,10 @@ binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu
 musl musl-dev musl-tools strace valgrind podman
 docker-registry apache2-utils openssl"
 
+# Fuzzing (`make fuzz` only, --fuzz): clang's libFuzzer and sanitizer
+# runtimes, packaged apart from clang since LLVM 14 (only recommended).
+FUZZ_PKGS="clang libclang-rt-14-dev"
+
 PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone libcurl"
 TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl objdump
 aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-gnu-objdump musl-gcc strace
@@ -37,9 +41,19 @@ check() {
 	return 0
 }
 
+check_fuzz() {
+	command -v clang >/dev/null 2>&1 &&
+		[ -f "$(clang -print-runtime-dir)/libclang_rt.fuzzer-$(uname -m).a" ]
+}
+
 if [ "${1:-}" = "--check" ]; then
 	check
 	exit $?
+fi
+CHECK=check
+if [ "${1:-}" = "--fuzz" ]; then
+	check_fuzz && exit 0
+	BUILD_PKGS=$FUZZ_PKGS TEST_PKGS= CHECK=check_fuzz
 fi
 
 SUDO=
@@ -48,4 +62,4 @@ echo "deps: installing Debian packages with apt-get" >&2
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
 	$BUILD_PKGS $TEST_PKGS >/dev/null
-check || { echo "deps: packages installed but checks still fail" >&2; exit 1; }
+$CHECK || { echo "deps: packages installed but checks still fail" >&2; exit 1; }

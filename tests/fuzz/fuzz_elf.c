@@ -1,0 +1,35 @@
+/* tests/fuzz/fuzz_elf.c — libFuzzer target: one ELF file through the
+ * analyzer as `abicheck scan` takes it: elf_file_open (headers, code
+ * regions, symbols), elf_facts_read (dynamic section, versions, notes,
+ * Go build info), analyze_sites (the linear sweep, function bounds, the
+ * backward data-flow resolver), then dynsyms_read (imports, exports, PLT,
+ * relocations), which reach.c adds for every object of a closure.
+ * No cache: a cached result would skip the code being fuzzed.
+ */
+#include "analyzer/dynsyms.h"
+#include "analyzer/scan.h"
+#include "tests/fuzz/fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int fd = fuzz_memfd(data, size);
+	struct elf_scan scan;
+	struct dynsyms dyn;
+
+	elf_scan_fd(fd, &scan, NULL, NULL);
+	if (scan.file.elf) {
+		dynsyms_read(&scan.file, &dyn);
+		/* Lookups walk what dynsyms_read built (sorted arrays). */
+		dynsyms_export(&dyn, "time", NULL);
+		for (size_t i = 0; i < scan.sites.nedges; i++)
+			dynsyms_plt_import(&dyn, scan.sites.edges[i].target);
+		dynsyms_free(&dyn);
+	}
+	if (scan.has_sites) {
+		site_report_resolved(&scan.sites);
+		site_report_distinct(&scan.sites);
+	}
+	elf_scan_free(&scan);
+	close(fd);
+	return 0;
+}
