@@ -133,6 +133,15 @@ static void entry_path(const char *dir, const struct digest *key, char *buf, siz
 
 /* ---- entries ---- */
 
+bool cache_entry_exists(const char *dir, const struct digest *key)
+{
+	char path[4200];
+	struct stat st;
+
+	entry_path(dir, key, path, sizeof(path), false);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static int write_file(const char *path, const struct wbuf *b)
 {
 	char tmp[4300];

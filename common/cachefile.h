@@ -49,6 +49,9 @@ void *cache_get_array(struct rbuf *b, uint64_t n, size_t min_record, size_t elem
 int cache_dir_open(const char *root, const char *sub, char *out, size_t len,
 		   struct ac_error *err);
 
+/* Whether an entry file for `key` exists (not whether it is intact). */
+bool cache_entry_exists(const char *dir, const struct digest *key);
+
 /* Writes `body` framed as entry `kind`/`key` to <dir>/<2 hex>/<hex>. */
 int cache_entry_write(const char *dir, uint32_t format, uint32_t kind,
 		      const struct digest *key, const struct wbuf *body);

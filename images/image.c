@@ -240,19 +240,23 @@ struct blob_origin {
 	struct registry *registry;
 };
 
-/* The key a layer's cache record is filed under: for a file, the sha256
- * of its bytes (a name is never trusted); for a download, the descriptor's
- * digest, since a record is only made after the blob verified against it
- * (so a warm run downloads nothing).  1 = key, 0 = none, -1 = error. */
-static int cache_key(const struct blob_origin *from, struct blob_range r,
-		     const struct layer_desc *ld, struct digest *key, struct ac_error *err)
+/* The key a layer's cache record is filed under: the descriptor's digest
+ * when it is a sha256, since a record is only made after the blob
+ * verified against it — so a download or a file without a record is read
+ * once, hashed by its stream alone.  A file with a record is hashed first
+ * (a name is never trusted); a file without a sha256 descriptor is keyed
+ * by its bytes.  1 = try the record, 0 = read the layer, -1 = error. */
+static int cache_key(struct layer_cache *lc, const struct blob_origin *from,
+		     struct blob_range r, const struct layer_desc *ld, struct digest *key,
+		     struct ac_error *err)
 {
 	bool sha256 = ld->has_digest && ld->digest.alg == DIGEST_SHA256;
 
-	if (from->registry) {
-		*key = ld->digest;
+	*key = ld->digest;
+	if (from->registry)
 		return sha256;
-	}
+	if (sha256 && !layer_cache_lookup(lc, key))
+		return 0;
 	if (blob_range_digest(r, DIGEST_SHA256, key, err) < 0)
 		return -1;
 	return !sha256 || digest_equal(&ld->digest, key); /* else the stream reports it */
@@ -326,7 +330,7 @@ static int apply_layer(struct image *img, const struct blob_origin *from,
 		return -1;
 	il->size = from->store ? r.size : (uint64_t)(ld->size >= 0 ? ld->size : 0);
 	if (img->lcache.dir) {
-		rc = cache_key(from, r, ld, &key, err);
+		rc = cache_key(&img->lcache, from, r, ld, &key, err);
 		if (rc == 1)
 			rc = replay_layer(img, &key, il, &la, total_out, err);
 		if (rc != 0)

@@ -357,6 +357,14 @@ static int replay_ops(struct layer_apply *la, struct rbuf *b, uint64_t nops, str
 	return 0;
 }
 
+bool layer_cache_lookup(struct layer_cache *lc, const struct digest *blob)
+{
+	if (lc->dir && blob->alg == DIGEST_SHA256 && cache_entry_exists(lc->dir, blob))
+		return true;
+	lc->misses++;
+	return false;
+}
+
 int layer_cache_replay(struct layer_cache *lc, const struct digest *blob,
 		       const struct digest *want_diff, struct layer_apply *la,
 		       uint64_t *total_out, struct layer_summary *out, struct ac_error *err)

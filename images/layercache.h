@@ -58,6 +58,10 @@ void layer_record_body(struct layer_record *r, struct content *c);
 /* Something could not be recorded: the layer is not stored. */
 void layer_record_fail(struct layer_record *r);
 
+/* Whether a record for blob `blob` exists: a lookup, counted as a miss
+ * when there is none (the caller then reads the layer). */
+bool layer_cache_lookup(struct layer_cache *lc, const struct digest *blob);
+
 /* Replays the record of blob `blob` into la's tree: 1 when replayed (and
  * *out filled), 0 on a miss (nothing touched: no record, another diff_id,
  * a body gone from the cache), -1 when the replay itself fails the way the
