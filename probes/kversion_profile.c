@@ -30,28 +30,33 @@ static unsigned long key(const char *v)
 	return (unsigned long)ver[0] << 32 | (unsigned long)ver[1] << 16;
 }
 
+enum avail kversion_table_avail(const struct syscall_entry *e, const unsigned version[3])
+{
+	unsigned long k = (unsigned long)version[0] << 32 | (unsigned long)version[1] << 16;
+	unsigned long first = key(e->first_version), gone = key(e->removed);
+	/* "<=5.0": there by 5.0, first version unknown. */
+	unsigned long upto = !strncmp(e->first_version, "<=", 2) ? key(e->first_version + 2) : 0;
+
+	if (!k)
+		return AVAIL_UNKNOWN;
+	if ((first && first > k) || (gone && gone <= k))
+		return AVAIL_NO;
+	if (first || (upto && upto <= k))
+		return AVAIL_YES;
+	return AVAIL_UNKNOWN;
+}
+
 void kversion_fill_abi(const unsigned version[3], struct profile_abi *a)
 {
 	const struct syscall_table *t = &syscall_tables[a->table];
-	unsigned long k = (unsigned long)version[0] << 32 | (unsigned long)version[1] << 16;
 
-	if (!k)
-		return;
 	for (size_t i = 0; i < t->count; i++) {
-		const struct syscall_entry *e = &t->entries[i];
-		unsigned long first = key(e->first_version), gone = key(e->removed);
+		enum avail v;
 
-		if (a->avail[i] != AVAIL_UNKNOWN)
+		if (a->avail[i] != AVAIL_UNKNOWN ||
+		    (v = kversion_table_avail(&t->entries[i], version)) == AVAIL_UNKNOWN)
 			continue;
-		/* "<=5.0": there by 5.0, first version unknown. */
-		unsigned long upto = !strncmp(e->first_version, "<=", 2) ? key(e->first_version + 2) : 0;
-
-		if ((first && first > k) || (gone && gone <= k))
-			a->avail[i] = AVAIL_NO;
-		else if (first || (upto && upto <= k))
-			a->avail[i] = AVAIL_YES;
-		else
-			continue;
+		a->avail[i] = (uint8_t)v;
 		a->avail_basis[i] = BASIS_TABLE;
 	}
 }

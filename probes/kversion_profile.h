@@ -22,6 +22,11 @@
 int kversion_to_profile(const char *version, const char *machine, struct kernel_profile *p,
 			struct ac_error *err);
 
+/* What the version table says of syscall e on kernel `version`: absent
+ * (came later, or was removed by then), present, or unknown (no exact
+ * first version, or no version). */
+enum avail kversion_table_avail(const struct syscall_entry *e, const unsigned version[3]);
+
 /* Marks a's syscalls of unknown availability present/absent from the
  * version table for kernel `version` (BASIS_TABLE). */
 void kversion_fill_abi(const unsigned version[3], struct profile_abi *a);

@@ -19,6 +19,7 @@
 #include "common/xalloc.h"
 #include "probes/enosys.h"
 #include "probes/kallsyms.h"
+#include "probes/kversion_profile.h"
 
 #define PROC_FILE_MAX (1 << 20) /* /proc/self/maps of a big process */
 
@@ -377,24 +378,11 @@ static bool returns_enosys_at_run_time(const char *name)
 	return false;
 }
 
-/* "2.6.16" -> comparable number; 0 when not an exact version ("<=5.0", ""). */
-static unsigned long version_key(const char *v)
-{
-	unsigned ver[3];
-
-	if (!v || !isdigit((unsigned char)*v) || parse_kernel_release(v, ver) < 0)
-		return 0;
-	return (unsigned long)ver[0] << 32 | (unsigned long)ver[1] << 16;
-}
-
 /* The table and this kernel disagree about the name: the table says it
  * came later, or went earlier, than this kernel's version. */
 static bool table_disagrees(const struct kernel_profile *p, const struct syscall_entry *e)
 {
-	unsigned long k = (unsigned long)p->version[0] << 32 | (unsigned long)p->version[1] << 16;
-	unsigned long first = version_key(e->first_version), gone = version_key(e->removed);
-
-	return k && ((first && first > k) || (gone && gone <= k));
+	return kversion_table_avail(e, p->version) == AVAIL_NO;
 }
 
 /* How kallsyms and the ENOSYS probe combine, per syscall of one ABI:

@@ -13,6 +13,11 @@ void rule_chain_reach(struct finding *f, const struct reach_chain *rch)
 		finding_chain(f, "%s", rch->steps[i]);
 }
 
+const char *rule_argv0(const struct rule_ctx *c, const struct program_verdict *pv)
+{
+	return pv->argv && pv->argc ? pv->argv[0] : c->label;
+}
+
 const char *rule_basis(enum basis b)
 {
 	switch (b) {

@@ -35,17 +35,12 @@ static const struct binfmt_handler *handler_for(const struct kernel_profile *p, 
 	return NULL;
 }
 
-static const char *argv0(const struct program_verdict *pv, const struct rule_ctx *c)
-{
-	return pv->argv && pv->argc ? pv->argv[0] : c->label;
-}
-
 static void refuse(const struct rule_ctx *c, struct program_verdict *pv, const char *why,
 		   const char *fact, const char *fix)
 {
 	struct finding *f = verdict_add(pv, "exec-format", SEV_FAIL, STAGE_EXEC, 126, NULL);
 
-	finding_set(&f->message, "exec %s: exec format error", argv0(pv, c));
+	finding_set(&f->message, "exec %s: exec format error", rule_argv0(c, pv));
 	finding_set(&f->reason, "%s", why);
 	finding_set(&f->fix, "%s", fix);
 	rule_chain_start(c, f);
@@ -104,7 +99,7 @@ static void check_interp(const struct rule_ctx *c, struct program_verdict *pv)
 	if (!interp[0] || tree_resolve(c->img->tree, interp, true, &n, NULL, NULL, &err) == 0)
 		return;
 	f = verdict_add(pv, "missing-interpreter", SEV_FAIL, STAGE_EXEC, 127, NULL);
-	finding_set(&f->message, "exec %s: no such file or directory", argv0(pv, c));
+	finding_set(&f->message, "exec %s: no such file or directory", rule_argv0(c, pv));
 	finding_set(&f->reason, "%s asks for the program interpreter %s, which the image does not "
 		    "have (%s)", c->label, interp, err.msg);
 	finding_set(&f->fix, "install the C library the program was built against (%s), or "

@@ -84,7 +84,7 @@ static void skipped_lib(const struct rule_ctx *c, struct program_verdict *pv,
 
 	finding_set(&f->message, "%s: error while loading shared libraries: %s: cannot open shared "
 		    "object file: No such file or directory",
-		    pv->argv && pv->argc ? pv->argv[0] : c->label, l->name);
+		    rule_argv0(c, pv), l->name);
 	finding_set(&f->reason, "/%s declares Linux >= %u.%u.%u in its ABI tag; this glibc's "
 		    "ld.so skips it on the target's %u.%u kernel as if absent", l->node->path, t[0],
 		    t[1], t[2], c->profile->version[0], c->profile->version[1]);

@@ -11,11 +11,6 @@
 
 #include <string.h>
 
-static const char *argv0(const struct program_verdict *pv, const struct rule_ctx *c)
-{
-	return pv->argv && pv->argc ? pv->argv[0] : c->label;
-}
-
 static bool is_musl(const struct rule_ctx *c)
 {
 	return c->scan->facts.libc == LIBC_MUSL || strstr(c->scan->facts.ident.interp, "musl");
@@ -31,7 +26,7 @@ static void missing(const struct rule_ctx *c, struct program_verdict *pv,
 			    "directory (needed by /%s)", m->name, m->needed_by->path);
 	else
 		finding_set(&f->message, "%s: error while loading shared libraries: %s: cannot open "
-			    "shared object file: No such file or directory", argv0(pv, c), m->name);
+			    "shared object file: No such file or directory", rule_argv0(c, pv), m->name);
 	finding_set(&f->reason, "/%s needs %s, which the loader does not find in the image%s%s",
 		    m->needed_by->path, m->name, m->hint[0] ? ": " : "", m->hint);
 	finding_set(&f->fix, "install the package that provides %s in the image, or fix the "
@@ -57,10 +52,10 @@ static void misaligned(const struct rule_ctx *c, struct program_verdict *pv,
 					is_program ? 126 : 127, NULL);
 
 	if (is_program)
-		finding_set(&f->message, "exec %s: exec format error", argv0(pv, c));
+		finding_set(&f->message, "exec %s: exec format error", rule_argv0(c, pv));
 	else
 		finding_set(&f->message, "%s: error while loading shared libraries: %s: ELF load "
-			    "command address/offset not page-aligned", argv0(pv, c), n->name);
+			    "command address/offset not page-aligned", rule_argv0(c, pv), n->name);
 	finding_set(&f->reason, "/%s aligns its segments to %llu bytes, below the kernel's "
 		    "%lu-byte pages", n->path, (unsigned long long)ef->max_align, page);
 	finding_set(&f->fix, "rebuild with -Wl,-z,max-page-size=%lu (or run on a kernel with "

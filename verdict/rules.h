@@ -50,6 +50,9 @@ void rule_syscalls(const struct rule_ctx *c, struct program_verdict *pv);
 /* Shared by the rules: the chain's first steps (the script, the program). */
 void rule_chain_start(const struct rule_ctx *c, struct finding *f);
 void rule_chain_reach(struct finding *f, const struct reach_chain *rch);
+/* The program as the loader and runc name it in messages: argv[0] of the
+ * command checked, else its path. */
+const char *rule_argv0(const struct rule_ctx *c, const struct program_verdict *pv);
 /* "vsyscall=none (kernel command line)" style basis words. */
 const char *rule_basis(enum basis b);
 
