@@ -53,13 +53,13 @@ $(BUILD)/gen/seccomp_profiles.c: $(SECCOMP_JSON) scripts/gen-seccomp-profiles.aw
 	@mkdir -p $(dir $@)
 	awk -f scripts/gen-seccomp-profiles.awk $(SECCOMP_JSON) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/exit_codes.c: data/exit-codes.csv scripts/gen-exit-codes.awk
+$(BUILD)/gen/exit_codes.c: data/exit-codes.csv scripts/gen-exit-codes.awk scripts/csv.awk
 	@mkdir -p $(dir $@)
-	awk -f scripts/gen-exit-codes.awk $< > $@.tmp && mv $@.tmp $@
+	awk -f scripts/csv.awk -f scripts/gen-exit-codes.awk $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/glibc_fallbacks.c: data/glibc/enosys-fallbacks.csv scripts/gen-fallbacks.awk
+$(BUILD)/gen/glibc_fallbacks.c: data/glibc/enosys-fallbacks.csv scripts/gen-fallbacks.awk scripts/csv.awk
 	@mkdir -p $(dir $@)
-	awk -f scripts/gen-fallbacks.awk $< > $@.tmp && mv $@.tmp $@
+	awk -f scripts/csv.awk -f scripts/gen-fallbacks.awk $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/libseccomp_support.c: data/libseccomp/libseccomp-syscall-support.csv scripts/gen-libseccomp-support.awk
 	@mkdir -p $(dir $@)
