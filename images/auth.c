@@ -329,8 +329,7 @@ static char *token_url(const struct auth_challenge *ch, const char *scope)
 	return url;
 }
 
-/* {"token": …} or {"access_token": …} (the OAuth2 name) into a header. */
-static int token_header(const char *body, size_t len, char **header, struct ac_error *err)
+int auth_token_header(const char *body, size_t len, char **header, struct ac_error *err)
 {
 	json_t *doc = json_loadb(body, len, 0, NULL);
 	const char *t = json_string_value(json_object_get(doc, "token"));
@@ -378,7 +377,7 @@ int auth_fetch_token(struct http_client *http, const struct auth_challenge *ch,
 	http_end(http);
 	if (rc < 0)
 		return ac_error_wrap(err, "token server");
-	rc = token_header(body, len, header, err);
+	rc = auth_token_header(body, len, header, err);
 	auth_wipe_free(body);
 	return rc;
 }

@@ -56,6 +56,11 @@ int auth_fetch_token(struct http_client *http, const struct auth_challenge *ch,
 		     const char *default_scope, const struct registry_credentials *cr,
 		     bool insecure, char **header, long *status, struct ac_error *err);
 
+/* A token server's reply, {"token": …} or {"access_token": …} (the OAuth2
+ * name), as "Authorization: Bearer TOKEN" in *header (auth_wipe_free); a
+ * token that could end a header line is refused. */
+int auth_token_header(const char *body, size_t len, char **header, struct ac_error *err);
+
 /* Wipes a secret string, then frees it. */
 void auth_wipe_free(char *s);
 

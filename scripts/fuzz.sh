@@ -24,6 +24,7 @@ max_len() {
 	case $1 in
 	kconfig) echo 131072 ;;
 	elf | layer | archive | seccomp | profile | ldcache) echo 65536 ;;
+	registry) echo 4096 ;;
 	*) echo 16384 ;;
 	esac
 }

@@ -176,6 +176,17 @@ if [ -f "$W/lib.so" ] && command -v ldconfig >/dev/null 2>&1; then
 	ldconfig -X -C "$W/ld.cache" -f "$W/ld.conf" 2>/dev/null && seed ldcache "$W/ld.cache"
 fi
 
+# --- registry: a challenge, a token reply and a reference, joined by
+# "\n--\n" (tests/fuzz/fuzz_registry.c): the forms registries send.
+r=$W/registry
+printf '%s' 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/centos:pull"' \
+	"$sep" '{"token":"eyJhbGciOiJSUzI1NiJ9.e30.c2ln","expires_in":300}' "$sep" 'centos:6' > "$r.hub"
+printf '%s' 'Basic realm="Registry Realm"' "$sep" '{"access_token":"abc-._~+/="}' "$sep" \
+	'127.0.0.1:5000/a/b/c:tag@sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4' > "$r.basic"
+printf '%s' 'Bearer realm=http://[::1]:8080/t?x=1, service=reg, error="invalid_token" , Basic realm=x' \
+	"$sep" '{"token":"a\nb"}' "$sep" '[::1]:5000/img' > "$r.ipv6"
+seed registry "$r".*
+
 for t in "$OUT"/*; do
 	echo "seeds: $(basename "$t"): $(find "$t" -type f | wc -l) files"
 done
