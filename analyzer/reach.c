@@ -57,6 +57,21 @@ struct reach_object {
  * their like, which nearly every walk needs, resident. */
 #define REACH_RESIDENT_MAX (64u << 20)
 
+/* $ABICHECK_REACH_RESIDENT_MB overrides it: 0 releases everything after
+ * each walk, which is how the tests drive the reload path on small
+ * images. */
+static size_t resident_max(void)
+{
+	const char *e = getenv("ABICHECK_REACH_RESIDENT_MB");
+	char *end;
+	unsigned long mb;
+
+	if (!e || !*e)
+		return REACH_RESIDENT_MAX;
+	mb = strtoul(e, &end, 10);
+	return *end || mb > 1u << 20 ? REACH_RESIDENT_MAX : (size_t)mb << 20;
+}
+
 /* ---- building one object's graph ---- */
 
 static long fn_of(const struct reach_object *o, uint64_t addr)
@@ -313,7 +328,7 @@ static size_t resident_bytes(const struct reach_object *o)
 }
 
 /* Releases the least recently walked objects until the rest fit in
- * REACH_RESIDENT_MAX; the current walk's (used == rc->clock) stay. */
+ * rc->resident_max; the current walk's (used == rc->clock) stay. */
 static void trim(struct reach_ctx *rc)
 {
 	size_t total = 0;
@@ -323,7 +338,7 @@ static void trim(struct reach_ctx *rc)
 		return; /* no cache to reload from: keep it all */
 	for (size_t i = 0; i < rc->nobjs; i++)
 		total += resident_bytes(rc->objs[i]);
-	while (total > REACH_RESIDENT_MAX) {
+	while (total > rc->resident_max) {
 		struct reach_object *lru = NULL;
 		for (size_t i = 0; i < rc->nobjs; i++) {
 			struct reach_object *o = rc->objs[i];
@@ -412,6 +427,7 @@ void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld
 	memset(rc, 0, sizeof(*rc));
 	rc->img = img;
 	rc->loader = ld;
+	rc->resident_max = resident_max();
 }
 
 void reach_free(struct reach_ctx *rc)

@@ -82,6 +82,7 @@ struct reach_ctx {
 	struct reach_object **objs;
 	size_t nobjs, capobjs;
 	uint64_t clock; /* counts walks: which objects were needed last */
+	size_t resident_max; /* bytes of reports and graphs kept between walks */
 };
 
 void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld);
