@@ -133,7 +133,12 @@ static void parse_header(const char *s, size_t len, struct kconfig *c)
 	line[len] = '\0';
 	if (sscanf(line, "# Linux/%63s %127s Kernel Configuration", arch, release) != 2)
 		return;
-	if (!release_version(release, v))
+	/* What uname -r can print: at most 64 visible ASCII characters
+	 * (__NEW_UTS_LEN); anything else in that place is not a release. */
+	for (const char *r = release; *r; r++)
+		if (*r < 0x21 || *r > 0x7e)
+			return;
+	if (strlen(release) > 64 || !release_version(release, v))
 		return;
 	c->header_arch = xstrdup(arch);
 	c->release = xstrdup(release);
