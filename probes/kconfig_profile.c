@@ -103,7 +103,9 @@ static void copy_container_options(const struct kconfig *c, struct kernel_profil
 	for (size_t i = 0; i < kconfig_container_noptions; i++) {
 		const char *v = kconfig_get(c, kconfig_container_options[i].name);
 
-		if (!v)
+		/* All of them are bool or tristate: another value is a damaged
+		 * line, and a long one would make a profile that does not load. */
+		if (!v || (strcmp(v, "y") && strcmp(v, "m") && strcmp(v, "n")))
 			continue;
 		p->config = xrealloc(p->config, (p->nconfig + 1) * sizeof(*p->config));
 		p->config[p->nconfig].name = xstrdup(kconfig_container_options[i].name);

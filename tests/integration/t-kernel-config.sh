@@ -127,6 +127,14 @@ for bad in 'non-UTF-8:6.1\2560' 'a number past 65535:6.99999999999' \
 	check "release header ${bad%%:*}: not a release, the saved profile loads" \
 		'.kernel.release == null and .kernel.version == [0, 0, 0]'
 done
+# A bool option with a 5000-byte string value: not copied into the profile.
+printf '#\n# Linux/x86 6.1.0 Kernel Configuration\n#\nCONFIG_X86_64=y\nCONFIG_SECCOMP="%s"\nCONFIG_USER_NS=y\n' \
+	"$(head -c 5000 /dev/zero | tr '\0' x)" > "$WORK/bad.config"
+run_abicheck probe --kernel-config "$WORK/bad.config" -o json --file "$WORK/bad.json"
+run_abicheck probe --profile "$WORK/bad.json" -o json
+SHOW=.config
+check "a bool option with a long string value: left out, the saved profile loads" \
+	'.config.CONFIG_SECCOMP == null and .config.CONFIG_USER_NS == "y"'
 
 # Bad input: exit 2, one line naming the file.
 printf '\177ELF\002\001\001\000binary\000data' > "$WORK/binary"
