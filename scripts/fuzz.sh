@@ -39,6 +39,8 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 # alone took the seccomp target from ~200 to ~470 MB of RSS: 64 MB keeps
 # the 512 MB cap about abicheck's memory, not the sanitizer's.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=64}"
+# One leak inside libseccomp itself, not ours: tests/fuzz/lsan.supp says which.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$ROOT/tests/fuzz/lsan.supp:print_suppressions=0}"
 failed=0
 for t in "$@"; do
 	c=$B/crashes/$t
@@ -47,6 +49,12 @@ for t in "$@"; do
 	c0=$(($(count "$c" crash) + $(count "$c" leak)))
 	t0=$(count "$c" timeout)
 	o0=$(count "$c" oom)
+	# Inputs that once failed (tests/fuzz/regressions/TARGET-*) replay first.
+	for r in "$ROOT"/tests/fuzz/regressions/"$t"-*; do
+		[ -f "$r" ] || continue
+		"$B/fuzzers/$t" "$r" > "$B/logs/$t.replay.log" 2>&1 ||
+			{ echo "fuzz: $t: regression $r fails again (log: $B/logs/$t.replay.log)"; failed=1; }
+	done
 	echo "fuzz: $t for ${SECS}s"
 	start=$(date +%s)
 	rc=0
