@@ -31,31 +31,68 @@ skip_under_valgrind() {
 	echo "  skip $1 (under valgrind: $2)"
 }
 
-# The private temp dirs of abicheck runs go below SANDBOX; a run must leave
-# it empty and must not touch anything else.  OUTSIDE holds a canary that a
-# path escape would overwrite or join.
+# The private temp dirs of abicheck runs go below SANDBOX (their TMPDIR); a
+# run must leave it empty and must not touch anything else.  OUTSIDE holds
+# a canary that a path escape would overwrite or join.
 setup_sandbox() {
 	SANDBOX="$WORK/sandbox"
 	OUTSIDE="$WORK/outside"
 	mkdir -p "$SANDBOX" "$OUTSIDE/cwd"
 	echo canary > "$OUTSIDE/canary"
-	: > "$WORK/stdout"; : > "$WORK/stderr" # exist before the first snapshot
+	# exist before the first snapshot
+	: > "$WORK/stdout"; : > "$WORK/stderr"; : > "$WORK/rusage"
 }
 
 snapshot() { # lists everything below WORK except the sandbox's own runs
 	(cd "$WORK" && find . -path ./sandbox -prune -o -print | LC_ALL=C sort
-	 cat outside/canary) 2>/dev/null
+	 sha256sum outside/canary) 2>/dev/null
 }
+
+# Bounds (t-hostile).  With MEASURE set every run goes through GNU time:
+# ELAPSED (wall seconds) and PEAK_KB (peak RSS) say what it took, and
+# expect_input_error / expect_ok also fail a run that was killed by the
+# timeout, took more than TIME_LIMIT seconds or PEAK_KB above RSS_LIMIT_KB
+# (either limit empty: not asserted).  With STRICT set, expect_ok also
+# wants nothing changed outside the temp dir.
+MEASURE= TIME_LIMIT= RSS_LIMIT_KB= STRICT= ELAPSED= PEAK_KB=
 
 # run_abicheck ARGS... : sets RC, OUT, ERR (files); cwd is a scratch dir so
 # a relative write would land where we look.
 run_abicheck() {
 	: > "$WORK/stdout"; : > "$WORK/stderr"
-	(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" timeout "${ABICHECK_TIMEOUT:-60}" "$ABICHECK" "$@" \
-		>"$WORK/stdout" 2>"$WORK/stderr")
-	RC=$?
+	if [ -n "$MEASURE" ]; then
+		(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" /usr/bin/time -f '%e %M' -o "$WORK/rusage" \
+			timeout -k 5 "${ABICHECK_TIMEOUT:-60}" "$ABICHECK" "$@" \
+			>"$WORK/stdout" 2>"$WORK/stderr")
+		RC=$?
+		# the last line: GNU time puts "Command exited with..." before it
+		ELAPSED=$(tail -n 1 "$WORK/rusage" | cut -d' ' -f1)
+		PEAK_KB=$(tail -n 1 "$WORK/rusage" | cut -d' ' -f2)
+	else
+		(cd "$OUTSIDE/cwd" && TMPDIR="$SANDBOX" timeout "${ABICHECK_TIMEOUT:-60}" "$ABICHECK" "$@" \
+			>"$WORK/stdout" 2>"$WORK/stderr")
+		RC=$?
+	fi
 	OUT="$WORK/stdout"
 	ERR="$WORK/stderr"
+}
+
+# over_bounds : why the last run broke the bounds; nothing when it kept them.
+over_bounds() {
+	[ -n "$MEASURE" ] || return 0
+	case $RC in
+	124 | 137) echo "killed by the ${ABICHECK_TIMEOUT:-60} s timeout"; return 0 ;;
+	esac
+	[ -n "$TIME_LIMIT" ] && awk -v t="$ELAPSED" -v l="$TIME_LIMIT" 'BEGIN { exit !(t > l) }' &&
+		echo "took $ELAPSED s > $TIME_LIMIT s"
+	[ -n "$RSS_LIMIT_KB" ] && [ "$PEAK_KB" -gt "$RSS_LIMIT_KB" ] &&
+		echo "peak RSS $PEAK_KB kB > $RSS_LIMIT_KB kB"
+	return 0
+}
+
+# measured : " [exit N, S s, M MB peak RSS]" of the last run, with MEASURE.
+measured() {
+	[ -z "$MEASURE" ] || echo " [exit $RC, $ELAPSED s, $((PEAK_KB / 1024)) MB peak RSS]"
 }
 
 # expect_input_error DESCRIPTION REGEX ARGS... : exit 2, exactly one line on
@@ -68,11 +105,12 @@ expect_input_error() {
 	after=$(snapshot)
 	lines=$(wc -l < "$ERR")
 	leftover=$(ls -A "$SANDBOX")
+	bounds=$(over_bounds)
 	if [ "$RC" = 2 ] && [ "$lines" = 1 ] && grep -Eq -- "$regex" "$ERR" &&
-	   [ -z "$leftover" ] && [ "$before" = "$after" ] && [ ! -s "$OUT" ]; then
-		pass "$desc: $(cat "$ERR")"
+	   [ -z "$leftover" ] && [ "$before" = "$after" ] && [ ! -s "$OUT" ] && [ -z "$bounds" ]; then
+		pass "$desc$(measured): $(cat "$ERR")"
 	else
-		fail "$desc: rc=$RC lines=$lines leftover='$leftover' stderr='$(head -c 400 "$ERR")'"
+		fail "$desc: rc=$RC lines=$lines leftover='$leftover' $bounds stderr='$(head -c 400 "$ERR")'"
 		[ "$before" = "$after" ] || fail "$desc: files changed outside the temp dir"
 	fi
 }
@@ -81,11 +119,16 @@ expect_input_error() {
 expect_ok() {
 	desc=$1
 	shift
+	before=
+	[ -z "$STRICT" ] || before=$(snapshot)
 	run_abicheck "$@"
-	if [ "$RC" = 0 ] && [ -z "$(ls -A "$SANDBOX")" ]; then
-		pass "$desc"
+	bounds=$(over_bounds)
+	if [ "$RC" = 0 ] && [ -z "$(ls -A "$SANDBOX")" ] && [ -z "$bounds" ] &&
+	   { [ -z "$STRICT" ] || [ "$before" = "$(snapshot)" ]; }; then
+		pass "$desc$(measured)"
 	else
-		fail "$desc: rc=$RC stderr='$(head -c 400 "$ERR")'"
+		fail "$desc: rc=$RC $bounds stderr='$(head -c 400 "$ERR")'"
+		[ -z "$STRICT" ] || [ "$before" = "$(snapshot)" ] || fail "$desc: files changed outside the temp dir"
 	fi
 }
 
@@ -137,6 +180,42 @@ od_addrs() {
 		/^[0-9a-f]+ <.*>:$/ { infn = ($2 == fn); next }
 		infn { n = split($0, f, "\t"); t = f[3]; for (i = 4; i <= n; i++) t = t " " f[i]
 		       if (n >= 3 && t ~ re) { a = $1; sub(":", "", a); print "0x" a } }'
+}
+
+# le FILE OFFSET NBYTES VALUE : writes VALUE little-endian at OFFSET.
+le() {
+	_j=0 _s=
+	while [ $_j -lt "$3" ]; do
+		_s="$_s\\$(printf %03o $((($4 >> (8 * _j)) & 255)))"
+		_j=$((_j + 1))
+	done
+	printf "$_s" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
+}
+
+# host_libs ROOT : the host's libraries of /bin/true (libc, the dynamic
+# loader) copied below ROOT at their paths, symlinks kept as symlinks.
+host_libs() {
+	for _lib in $(ldd /bin/true | awk '/=>/ { print $3 } !/=>/ { print $1 }' | grep '^/'); do
+		_real=$(readlink -f "$_lib")
+		mkdir -p "$1$(dirname "$_real")" "$1$(dirname "$_lib")"
+		cp "$_real" "$1$_real"
+		[ "$_real" = "$_lib" ] || ln -sf "$_real" "$1$_lib"
+	done
+}
+
+# cyclic_libs LIBDIR STUBS LIB_C : libself.so.1 (needs itself), liba.so.1
+# and libb.so.1 (need each other) in LIBDIR, built from LIB_C
+# (tests/fixtures/scan/lib.c) against stubs of those names made in STUBS.
+cyclic_libs() {
+	for _n in libself liba libb; do
+		build "stub $_n" gcc -shared -fPIC -Wl,-soname,$_n.so.1 -o "$2/$_n.so.1" "$3"
+	done
+	build libself gcc -shared -fPIC -Wl,--no-as-needed,-soname,libself.so.1 -o "$1/libself.so.1" \
+		"$3" "$2/libself.so.1"
+	build liba gcc -shared -fPIC -Wl,--no-as-needed,-soname,liba.so.1 -o "$1/liba.so.1" \
+		"$3" "$2/libb.so.1"
+	build libb gcc -shared -fPIC -Wl,--no-as-needed,-soname,libb.so.1 -o "$1/libb.so.1" \
+		"$3" "$2/liba.so.1"
 }
 
 # build NAME COMMAND... : runs a compiler for a fixture, notes a failure once.
