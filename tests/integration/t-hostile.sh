@@ -471,6 +471,15 @@ done
 printf '{"schemaVersion":2,"manifests":[%s]}' "$d" > "$SRC/idx.json"
 widen "$SRC/idx.json" 262000 > "$J/index.json"
 
+# an oci: layout directory with a FIFO as index.json, and as a layer blob
+# (an open without O_NONBLOCK would wait for a writer forever)
+cp -r "$FX/ok" "$FX/fifo-index"
+rm "$FX/fifo-index/index.json"
+mkfifo "$FX/fifo-index/index.json"
+cp -r "$FX/ok" "$FX/fifo-blob"
+rm "$(layer_blob "$FX/fifo-blob")"
+mkfifo "$FX/fifo-blob/blobs/sha256/$(ref_hex "$FX/fifo-blob" layers)"
+
 # 300 layers (the one layer, 300 times) in a manifest
 cp -r "$FX/ok" "$FX/layers-300"
 perl -e '($m) = @ARGV; $m =~ s/"layers":\[(\{[^]]*\})\]/"\"layers\":[" . join(",", ($1) x 300) . "]"/e;
@@ -645,7 +654,7 @@ bad "FIFO" "member 'fifo': FIFO member .*--allow-special" inspect "oci:$FX/fifo"
 good "--allow-special accepts chardev, blockdev, FIFO" inspect "oci:$FX/special" --allow-special --files
 if grep -Eq '^chardev .* /dev/null$' "$OUT" && grep -Eq '^blockdev .* /dev/sda$' "$OUT" &&
    grep -Eq '^fifo .* /run/p$' "$OUT" &&
-   [ -z "$(find "$WORK" \( -type b -o -type c -o -type p \) -print)" ]; then
+   [ -z "$(find "$WORK" -path "$FX" -prune -o \( -type b -o -type c -o -type p \) -print)" ]; then
 	pass "--allow-special records them without creating any"
 else
 	fail "--allow-special: not listed, or a device node/FIFO appeared on disk"
@@ -741,6 +750,11 @@ bad "malformed manifest blob" "manifest: malformed JSON" inspect "oci:$FX/bad-ma
 bad "malformed config blob" "config: malformed JSON" inspect "oci:$FX/bad-config"
 item "digest \`sha256:../../…/etc/passwd\` in index.json" "exit 2"
 bad "path traversal: digest 'sha256:../../…/etc/passwd'" "malformed digest" inspect "oci:$FX/digest-path"
+item "oci: layout with a FIFO as index.json" "exit 2"
+bad "FIFO as index.json of an oci: layout" "'index\.json' is not a regular file" inspect "oci:$FX/fifo-index"
+item "oci: layout with a FIFO as its layer blob" "exit 2"
+bad "FIFO as the layer blob of an oci: layout" "'blobs/sha256/[0-9a-f]{64}' is not a regular file" \
+	inspect "oci:$FX/fifo-blob"
 item "JSON nested 100000 deep: index.json" "exit 2"
 bad "billion-laughs-like JSON nesting: index.json 100000 deep" "index\.json: malformed JSON .*maximum parsing depth" \
 	inspect "oci:$FX/deep-index"
