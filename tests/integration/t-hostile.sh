@@ -811,6 +811,17 @@ expect_input_error "-o xml" "unknown output format 'xml'" inspect "oci:$FX/ok" -
 expect_input_error "unknown option" "unknown or incomplete option '--bogus'" inspect "oci:$FX/ok" --bogus
 expect_input_error "--max-bytes without a value" "unknown or incomplete option '--max-bytes'" \
 	inspect "oci:$FX/ok" --max-bytes
+# The caps: --help and the man page's LIMITS give the same flags, defaults.
+MAN=$(cd "$(dirname "$0")/../.." && pwd)/man/abicheck.1
+help_caps=$("$ABICHECK" --help | sed -n 's/^ *\(--max-[a-z-]*\) N .*(default \([0-9A-Z]*\)[),].*/\1 \2/p')
+man_caps=$(sed -n '/^\.SH LIMITS/,/^\.SH /p' "$MAN" | awk '
+	/^\.BI \\-\\-max\\-/ { f = $2; gsub(/\\/, "", f) }
+	f != "" && match($0, /\(default [0-9A-Z]+/) { print f, substr($0, RSTART + 9, RLENGTH - 9); f = "" }')
+if [ -n "$help_caps" ] && [ "$help_caps" = "$man_caps" ]; then
+	pass "--help and the man page's LIMITS agree: $(echo $help_caps)"
+else
+	fail "--help caps '$(echo $help_caps)' != man LIMITS '$(echo $man_caps)'"
+fi
 bad "--file: no report written for a rejected image" "member '\.\./x': .*$ESC" \
 	inspect "oci:$FX/dotdot" --file "$OUTSIDE/report.txt"
 
