@@ -43,9 +43,9 @@ setup_sandbox() {
 	: > "$WORK/stdout"; : > "$WORK/stderr"; : > "$WORK/rusage"
 }
 
-snapshot() { # lists everything below WORK except the sandbox's own runs
+snapshot() { # lists everything below WORK but the sandbox, and hashes OUTSIDE's files
 	(cd "$WORK" && find . -path ./sandbox -prune -o -print | LC_ALL=C sort
-	 sha256sum outside/canary) 2>/dev/null
+	 find outside -type f -exec sha256sum {} + | LC_ALL=C sort) 2>/dev/null
 }
 
 # Bounds (t-hostile).  With MEASURE set every run goes through GNU time:

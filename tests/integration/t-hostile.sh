@@ -480,6 +480,18 @@ cp -r "$FX/ok" "$FX/fifo-blob"
 rm "$(layer_blob "$FX/fifo-blob")"
 mkfifo "$FX/fifo-blob/blobs/sha256/$(ref_hex "$FX/fifo-blob" layers)"
 
+# compressions libarchive decodes only by running a program (lrzip, lzop,
+# grzip): stand-ins on PATH that would leave a mark outside the temp dir
+mkdir -p "$FX/bin"
+for p in lrzip lzop grzip; do
+	printf '#!/bin/sh\necho "%s $*" >> "%s/executed"\ncat > /dev/null\n' "$p" "$OUTSIDE" > "$FX/bin/$p"
+	chmod +x "$FX/bin/$p"
+done
+{ printf 'LRZI\000\006'; head -c 100 /dev/zero; } > "$FX/x.lrz"
+{ printf '\211LZO\000\r\n\032\n'; head -c 100 /dev/zero; } > "$FX/x.lzo"
+{ printf 'GRZipII\000\002\004:)'; head -c 100 /dev/zero; } > "$FX/x.grz"
+gzip -nc "$FX/x.lrz" > "$FX/lrz.tar.gz"
+
 # 300 layers (the one layer, 300 times) in a manifest
 cp -r "$FX/ok" "$FX/layers-300"
 perl -e '($m) = @ARGV; $m =~ s/"layers":\[(\{[^]]*\})\]/"\"layers\":[" . join(",", ($1) x 300) . "]"/e;
@@ -802,6 +814,19 @@ bad "plain tar, bare path" "not a container image archive" inspect "$FX/plain.ta
 bad "plain tar as docker-archive" "missing 'manifest\.json'" inspect "docker-archive:$FX/plain.tar"
 bad "random bytes, bare path" "neither a directory nor a tar archive" inspect "$FX/random.bin"
 bad "random bytes as oci-archive" "not a tar archive" inspect "oci-archive:$FX/random.bin"
+
+echo "-- no program run for a compression"
+PATH_BEFORE=$PATH
+PATH="$FX/bin:$PATH"
+item "bare path in lrzip, lzop, grzip format, with those programs on PATH" "exit 2, none run"
+bad "lrzip-format file, lrzip on PATH" "neither a directory nor a tar archive" inspect "$FX/x.lrz"
+bad "lzop-format file, lzop on PATH" "neither a directory nor a tar archive" inspect "$FX/x.lzo"
+bad "grzip-format file, grzip on PATH" "neither a directory nor a tar archive" inspect "$FX/x.grz"
+item "docker-archive: gzip around an lrzip stream, lrzip on PATH" "exit 2, lrzip not run"
+bad "gzip around lrzip as docker-archive, lrzip on PATH" "not a tar archive" inspect "docker-archive:$FX/lrz.tar.gz"
+PATH=$PATH_BEFORE
+[ ! -e "$OUTSIDE/executed" ] && pass "no decompressor program was run" ||
+	fail "programs run on image bytes: $(cat "$OUTSIDE/executed")"
 
 echo "-- flags"
 expect_input_error "--max-bytes abc" "invalid limit 'abc'" inspect "oci:$FX/ok" --max-bytes abc
