@@ -827,6 +827,14 @@ bad "gzip around lrzip as docker-archive, lrzip on PATH" "not a tar archive" ins
 PATH=$PATH_BEFORE
 [ ! -e "$OUTSIDE/executed" ] && pass "no decompressor program was run" ||
 	fail "programs run on image bytes: $(cat "$OUTSIDE/executed")"
+# Nor can anything else start a program: the binary imports no function
+# that does (its one fork, the ENOSYS probe's child, never execs).
+bin=${ABICHECK_REAL:-$ABICHECK}
+imports=$(nm -D --undefined-only "$bin" 2> /dev/null | awk '{ sub(/@.*/, "", $NF); print $NF }')
+runs=$(echo "$imports" | grep -E '^(exec[a-z]*|fexecve|system|popen|posix_spawnp?|dlopen|dlmopen)$' | tr '\n' ' ')
+[ -n "$imports" ] && [ -z "$runs" ] &&
+	pass "the binary imports no exec*, system, popen, posix_spawn or dlopen" ||
+	fail "the binary imports program-running functions: '$runs' (imports read: $(echo "$imports" | wc -l))"
 
 echo "-- flags"
 expect_input_error "--max-bytes abc" "invalid limit 'abc'" inspect "oci:$FX/ok" --max-bytes abc
