@@ -140,24 +140,30 @@ static void put_arrays(struct wbuf *b, struct strings *s, const struct site_repo
 		cache_put64(b, strref(s, r->vdso_symbols[i]));
 }
 
-void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
-			  const struct digest *key, const struct wbuf *body)
+static void write_parts(struct analysis_cache *c, enum cache_kind kind,
+			const struct digest *key, const struct wbuf *parts, size_t nparts)
 {
 	char dir[4200];
 
 	if (!c->dir)
 		return;
 	ns_dir(c, kind, dir, sizeof(dir));
-	if (cache_entry_write(dir, FORMAT, kind, key, body) == 0)
+	if (cache_entry_writev(dir, FORMAT, kind, key, parts, nparts) == 0)
 		c->stores++;
 	else
 		c->store_failures++;
 }
 
+void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
+			  const struct digest *key, const struct wbuf *body)
+{
+	write_parts(c, kind, key, body, 1);
+}
+
 void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 			  const struct elf_file *ef, const struct site_report *r)
 {
-	struct wbuf b = { 0 }, body = { 0 };
+	struct wbuf parts[3] = { { 0 } }; /* counts, arrays, strings */
 	struct strings s = { .ef = ef };
 	const uint64_t counts[] = {
 		r->funcs.n, r->funcs.fdes, r->nedges, r->nindirect, r->nrefs, r->nsites,
@@ -166,17 +172,16 @@ void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 
 	if (!c->dir)
 		return;
-	put_arrays(&body, &s, r);
-	cache_put64(&b, ef->size);
+	cache_reserve(&parts[1], site_report_bytes(r));
+	put_arrays(&parts[1], &s, r);
+	cache_put64(&parts[0], ef->size);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		cache_put64(&b, counts[i]);
-	cache_put64(&b, s.blob.n);
-	cache_put(&b, body.p, body.n);
-	if (s.blob.n)
-		cache_put(&b, s.blob.p, s.blob.n);
-	analysis_cache_write(c, CACHE_SITES, key, &b);
-	free(b.p);
-	free(body.p);
+		cache_put64(&parts[0], counts[i]);
+	cache_put64(&parts[0], s.blob.n);
+	parts[2] = s.blob;
+	write_parts(c, CACHE_SITES, key, parts, 3);
+	free(parts[0].p);
+	free(parts[1].p);
 	free(s.blob.p);
 }
 
@@ -322,8 +327,8 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 	return !b->bad && b->off == b->n;
 }
 
-bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
-			 const struct elf_file *ef, const struct arch *a, struct site_report *out)
+static bool load(struct analysis_cache *c, const struct digest *key, const struct elf_file *ef,
+		 const struct arch *a, struct site_report *out)
 {
 	uint8_t *p;
 	struct rbuf b;
@@ -337,10 +342,27 @@ bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 	free(p);
 	if (!ok) {
 		site_report_free(out);
-		c->misses++;
 		return false;
 	}
 	out->arch = a;
-	c->hits++;
 	return true;
+}
+
+bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
+			 const struct elf_file *ef, const struct arch *a, struct site_report *out)
+{
+	bool ok = load(c, key, ef, a, out);
+
+	if (c->dir)
+		ok ? c->hits++ : c->misses++;
+	return ok;
+}
+
+bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,
+			   const struct elf_file *ef, const struct arch *a, struct site_report *out)
+{
+	bool ok = load(c, key, ef, a, out);
+
+	c->reloads += ok;
+	return ok;
 }

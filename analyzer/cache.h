@@ -28,6 +28,9 @@ struct analysis_cache {
 	char *dir;       /* .../abicheck/analysis/<version>; NULL = disabled */
 	/* Files are analysed on several threads (reach_prepare). */
 	_Atomic size_t hits, misses, stores, store_failures;
+	/* Reports loaded again after reach.c released them to bound memory:
+	 * not analyses, so neither hits nor misses. */
+	_Atomic size_t reloads;
 };
 
 /* Opens the cache in `root` (NULL: $XDG_CACHE_HOME/abicheck, else
@@ -57,6 +60,9 @@ void analysis_cache_key(const struct elf_file *ef, struct digest *key);
  * backend the report is for (the entry does not store pointers). */
 bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 			 const struct elf_file *ef, const struct arch *a, struct site_report *out);
+/* The same for a report this run loaded or stored before (counted apart). */
+bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,
+			   const struct elf_file *ef, const struct arch *a, struct site_report *out);
 void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 			  const struct elf_file *ef, const struct site_report *r);
 

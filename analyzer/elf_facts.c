@@ -242,30 +242,60 @@ static void read_segments(const struct elf_file *ef, struct elf_facts *f)
 		f->exec_stack = true;
 }
 
-/* Go's build info blob: "\xff Go buildinf:" + ptr size + flags; with flag
- * 2 (Go >= 1.18) the version string follows at offset 32 as
- * varint-length-prefixed bytes (debug/buildinfo). */
+/* Where Go's build info is, as debug/buildinfo (what `go version -m`
+ * reads) looks for it: the .go.buildinfo section, else the first
+ * writable, non-executable PT_LOAD segment; its first 64 kB.  Searching
+ * the whole file instead read every byte of every ELF file of an image
+ * (600 MB on a toolchain image, most of a warm run's time). */
+static const uint8_t *go_window(const struct elf_file *ef, size_t *len)
+{
+	GElf_Shdr sh;
+	GElf_Phdr ph;
+	uint64_t addr = 0, size = 0;
+
+	if (ef->has_sections && elf_file_section(ef, ".go.buildinfo", &sh) &&
+	    sh.sh_type != SHT_NOBITS) {
+		addr = sh.sh_addr, size = sh.sh_size;
+	} else {
+		for (size_t i = 0; i < ef->phnum && !size; i++)
+			if (gelf_getphdr(ef->elf, (int)i, &ph) && ph.p_type == PT_LOAD &&
+			    (ph.p_flags & (PF_X | PF_W)) == PF_W)
+				addr = ph.p_vaddr, size = ph.p_filesz;
+	}
+	*len = size < 65536 ? (size_t)size : 65536;
+	return *len ? elf_file_at(ef, addr, *len) : NULL;
+}
+
+/* Go's build info blob: "\xff Go buildinf:" + ptr size + flags, 16-byte
+ * aligned; with flag 2 (Go >= 1.18) the version string follows at offset
+ * 32 as varint-length-prefixed bytes (debug/buildinfo). */
 static void read_go(const struct elf_file *ef, struct elf_facts *f)
 {
 	static const char magic[] = "\xff Go buildinf:";
-	const uint8_t *p = memmem(ef->map, ef->size, magic, 14);
+	size_t wlen;
+	const uint8_t *w = go_window(ef, &wlen), *end = w + wlen, *p = NULL;
 	uint64_t len = 0;
 	int shift = 0;
 	size_t i;
 
+	for (size_t off = 0; w && off + 14 <= wlen; off += 16)
+		if (!memcmp(w + off, magic, 14)) {
+			p = w + off;
+			break;
+		}
 	if (!p)
 		return;
 	f->is_go = true;
-	if ((size_t)(ef->map + ef->size - p) < 34 || !(p[15] & 2))
+	if ((size_t)(end - p) < 34 || !(p[15] & 2))
 		return;
-	for (i = 32; i < 42 && p + i < ef->map + ef->size; i++) {
+	for (i = 32; i < 42 && p + i < end; i++) {
 		len |= (uint64_t)(p[i] & 0x7f) << shift;
 		shift += 7;
 		if (!(p[i] & 0x80))
 			break;
 	}
 	i++;
-	if (len && len < sizeof(f->go_version) && p + i + len <= ef->map + ef->size)
+	if (len && len < sizeof(f->go_version) && p + i + len <= end)
 		snprintf(f->go_version, sizeof(f->go_version), "%.*s", (int)len, (const char *)p + i);
 }
 

@@ -200,6 +200,21 @@ int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
 	return 0;
 }
 
+/* Foreign-endian headers were converted in place: those pages are private
+ * copies now, and dropping them would bring back the file's bytes under
+ * libelf's feet. */
+static bool native(const struct elf_file *ef)
+{
+	return ef->ehdr.e_ident[EI_DATA] ==
+	       (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB);
+}
+
+void elf_file_release_pages(const struct elf_file *ef)
+{
+	if (ef->map && native(ef))
+		madvise((void *)ef->map, ef->size, MADV_DONTNEED);
+}
+
 void elf_file_close(struct elf_file *ef)
 {
 	if (ef->elf)

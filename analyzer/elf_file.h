@@ -61,6 +61,11 @@ struct elf_file {
  * malformed headers. */
 int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err);
 void elf_file_close(struct elf_file *ef);
+/* Lets the kernel drop the mapping's resident pages; what is read later
+ * faults back in from the file.  An image's ELF bytes would otherwise all
+ * stay resident until the end of a run (600 MB on a toolchain image),
+ * though each is needed only while its file is analysed. */
+void elf_file_release_pages(const struct elf_file *ef);
 
 /* Pointer to `len` bytes at virtual address `vaddr`, from the file image of
  * a PT_LOAD segment; NULL when not backed by file bytes. */

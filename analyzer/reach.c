@@ -2,6 +2,7 @@
 #include "analyzer/reach.h"
 
 #include <libelf.h>
+#include <malloc.h>
 
 #include <stdio.h>
 #include <pthread.h>
@@ -45,7 +46,31 @@ struct reach_object {
 	uint32_t *taken;        /* functions whose address is stored or loaded */
 	size_t ntaken;
 	long *site_fn, *wcall_fn, *vs_fn;
+	uint64_t used; /* rc->clock of the last walk that needed it */
 };
+
+/* Site reports and graphs of an image's objects held at once, beyond the
+ * objects of the walk at hand: the least recently walked are released and
+ * reloaded from the analysis cache when a walk needs them again.  Without
+ * it a run keeps every object's report, which grows with the image (250 MB
+ * for a toolchain image with libLLVM); 64 MB keeps libc, libstdc++ and
+ * their like, which nearly every walk needs, resident. */
+#define REACH_RESIDENT_MAX (64u << 20)
+
+/* $ABICHECK_REACH_RESIDENT_MB overrides it: 0 releases everything after
+ * each walk, which is how the tests drive the reload path on small
+ * images. */
+static size_t resident_max(void)
+{
+	const char *e = getenv("ABICHECK_REACH_RESIDENT_MB");
+	char *end;
+	unsigned long mb;
+
+	if (!e || !*e)
+		return REACH_RESIDENT_MAX;
+	mb = strtoul(e, &end, 10);
+	return *end || mb > 1u << 20 ? REACH_RESIDENT_MAX : (size_t)mb << 20;
+}
 
 /* ---- building one object's graph ---- */
 
@@ -188,12 +213,16 @@ static void set_label(struct reach_object *o)
 
 static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n);
 
+static bool reloadable(const struct reach_ctx *rc)
+{
+	return rc->cache && rc->cache->dir;
+}
+
 static struct reach_object *load_object(struct reach_ctx *rc, const struct image_node *n)
 {
 	struct reach_object *o = xcalloc(1, sizeof(*o));
 	struct ac_error err;
 	int fd;
-
 
 	o->node = n;
 	fd = image_open_file(rc->img, n, &err);
@@ -205,24 +234,48 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	}
 	set_label(o);
 	o->ok = o->scan.has_sites;
+	/* The facts are what most questions need; the sites wait in the
+	 * cache until a walk does. */
+	if (reloadable(rc))
+		elf_scan_release_sites(&o->scan);
 	return o;
+}
+
+static void ensure_sites(struct reach_ctx *rc, struct reach_object *o)
+{
+	if (o->scan.sites_released && elf_scan_reload_sites(&o->scan, rc->cache) < 0)
+		o->ok = false;
 }
 
 /* The graph is built when a walk first needs it: a cached result needs
  * only the object's identity. */
-static void ensure_graph(struct reach_object *o)
+static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 {
 	if (!o->ok || o->graph_ready)
+		return;
+	ensure_sites(rc, o);
+	if (!o->ok)
 		return;
 	dynsyms_read(&o->scan.file, &o->dyn);
 	build_graph(o);
 	map_sites(o);
 	o->graph_ready = true;
+	site_report_drop_graph_input(&o->scan.sites);
+	elf_file_release_pages(&o->scan.file);
 }
 
 const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n)
 {
 	return &object(rc, n)->scan;
+}
+
+const struct elf_scan *reach_scan_sites(struct reach_ctx *rc, const struct image_node *n)
+{
+	struct reach_object *o = object(rc, n);
+
+	ensure_sites(rc, o);
+	o->used = rc->clock;
+	return &o->scan;
 }
 
 static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n)
@@ -234,7 +287,7 @@ static struct reach_object *object(struct reach_ctx *rc, const struct image_node
 	return rc->objs[rc->nobjs++] = load_object(rc, n);
 }
 
-static void free_object(struct reach_object *o)
+static void free_graph(struct reach_object *o)
 {
 	free(o->adj);
 	free(o->adj_start);
@@ -244,8 +297,65 @@ static void free_object(struct reach_object *o)
 	free(o->wcall_fn);
 	free(o->vs_fn);
 	dynsyms_free(&o->dyn);
+	o->adj = NULL, o->nadj = 0, o->adj_start = NULL, o->has_indirect = NULL;
+	o->taken = NULL, o->ntaken = 0, o->site_fn = o->wcall_fn = o->vs_fn = NULL;
+	o->graph_ready = false;
+}
+
+static void free_object(struct reach_object *o)
+{
+	free_graph(o);
 	elf_scan_free(&o->scan);
 	free(o);
+}
+
+/* ---- bounding what stays resident ---- */
+
+static size_t resident_bytes(const struct reach_object *o)
+{
+	size_t nfn = o->scan.sites.funcs.n, b = 0;
+
+	if (o->scan.has_sites && !o->scan.sites_released)
+		b += site_report_bytes(&o->scan.sites);
+	if (o->graph_ready)
+		b += o->nadj * sizeof(*o->adj) + (nfn + 1) * (sizeof(size_t) + sizeof(bool)) +
+		     o->ntaken * sizeof(*o->taken) +
+		     (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
+			     sizeof(long) +
+		     (o->dyn.nexports * 2 + o->dyn.nimports) * sizeof(*o->dyn.exports) +
+		     o->dyn.nplt * sizeof(*o->dyn.plt) + o->dyn.ndata_refs * sizeof(uint64_t);
+	return b;
+}
+
+/* Releases the least recently walked objects until the rest fit in
+ * rc->resident_max; the current walk's (used == rc->clock) stay. */
+static void trim(struct reach_ctx *rc)
+{
+	size_t total = 0;
+	bool released = false;
+
+	if (!reloadable(rc))
+		return; /* no cache to reload from: keep it all */
+	for (size_t i = 0; i < rc->nobjs; i++)
+		total += resident_bytes(rc->objs[i]);
+	while (total > rc->resident_max) {
+		struct reach_object *lru = NULL;
+		for (size_t i = 0; i < rc->nobjs; i++) {
+			struct reach_object *o = rc->objs[i];
+			if (o->used != rc->clock && resident_bytes(o) && (!lru || o->used < lru->used))
+				lru = o;
+		}
+		if (!lru)
+			break;
+		total -= resident_bytes(lru);
+		free_graph(lru);
+		elf_scan_release_sites(&lru->scan);
+		released = true;
+	}
+	/* glibc keeps freed chunks in its arenas; give the pages back, or the
+	 * high-water mark of all walks stays resident. */
+	if (released)
+		malloc_trim(0);
 }
 
 /* ---- analysing many objects at once ---- */
@@ -317,6 +427,7 @@ void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld
 	memset(rc, 0, sizeof(*rc));
 	rc->img = img;
 	rc->loader = ld;
+	rc->resident_max = resident_max();
 }
 
 void reach_free(struct reach_ctx *rc)
@@ -670,6 +781,7 @@ static long add_walk_object(struct walk *w, struct reach_ctx *rc, const struct i
 			return (long)i;
 	w->objs = xrealloc(w->objs, (w->nobjs + 1) * sizeof(*w->objs));
 	w->objs[w->nobjs] = object(rc, n);
+	w->objs[w->nobjs]->used = rc->clock;
 	return (long)w->nobjs++;
 }
 
@@ -723,6 +835,7 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	bool cacheable;
 
 	memset(out, 0, sizeof(*out));
+	rc->clock++;
 	snprintf(prog, sizeof(prog), "/%s", program->path);
 	w.program = prog;
 	add_walk_object(&w, rc, program);
@@ -737,7 +850,7 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 		return;
 	}
 	for (size_t i = 0; i < w.nobjs; i++)
-		ensure_graph(w.objs[i]);
+		ensure_graph(rc, w.objs[i]);
 	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
 	for (size_t i = 0; i < w.nobjs; i++)
 		w.base[i + 1] = w.base[i] + w.objs[i]->scan.sites.funcs.n;
@@ -796,6 +909,7 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 	for (size_t i = 0; i < w.nobjs; i++)
 		free(w.bound[i]);
 	free(w.bound);
+	trim(rc);
 }
 
 

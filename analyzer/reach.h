@@ -81,14 +81,20 @@ struct reach_ctx {
 	struct loader *loader;
 	struct reach_object **objs;
 	size_t nobjs, capobjs;
+	uint64_t clock; /* counts walks: which objects were needed last */
+	size_t resident_max; /* bytes of reports and graphs kept between walks */
 };
 
 void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld);
 void reach_free(struct reach_ctx *rc);
 
-/* The per-file analysis of `n` the walk uses (cached, owned by rc): what
- * `scan` reports, so a --reach run analyses each file once. */
+/* The per-file analysis of `n` the walk uses (cached, owned by rc): its
+ * facts and error.  With an analysis cache its site report may have been
+ * released (sites_released) to bound memory; reach_scan_sites loads it
+ * back, valid until a later reach_program whose walk does not need it:
+ * what `scan --reach` reports, so a --reach run analyses each file once. */
 const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n);
+const struct elf_scan *reach_scan_sites(struct reach_ctx *rc, const struct image_node *n);
 
 /* Analyses `nodes` (ELF nodes of the image) on `threads` threads ahead of
  * the walks, which then find them ready. */

@@ -50,12 +50,42 @@ void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
 	a = arch_for_elf(scan->file.ehdr.e_machine,
 			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
-	if (!a || scan->file.ehdr.e_ident[EI_DATA] != ELFDATA2LSB)
+	if (a && scan->file.ehdr.e_ident[EI_DATA] == ELFDATA2LSB) {
+		if (analyze(scan, a, cache, sha256, &err) == 0)
+			scan->has_sites = true;
+		else if (!scan->error[0])
+			snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+	}
+	elf_file_release_pages(&scan->file);
+}
+
+void elf_scan_release_sites(struct elf_scan *scan)
+{
+	if (!scan->has_sites || scan->sites_released || !scan->sha256[0])
 		return;
-	if (analyze(scan, a, cache, sha256, &err) == 0)
-		scan->has_sites = true;
-	else if (!scan->error[0])
-		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+	site_report_free(&scan->sites);
+	scan->sites_released = true;
+}
+
+int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
+{
+	struct ac_error err;
+	const struct arch *a = arch_for_elf(scan->file.ehdr.e_machine,
+					    scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
+	struct digest key = { .alg = DIGEST_SHA256 };
+
+	if (!scan->sites_released)
+		return 0;
+	scan->sites_released = false;
+	memcpy(key.hex, scan->sha256, sizeof(scan->sha256));
+	/* The entry was there a moment ago; if it went, analyse again. */
+	if (!a || (!analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites) &&
+		   analyze(scan, a, cache, scan->sha256, &err) < 0)) {
+		scan->has_sites = false;
+		return -1;
+	}
+	elf_file_release_pages(&scan->file);
+	return 0;
 }
 
 void elf_scan_free(struct elf_scan *scan)

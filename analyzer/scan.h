@@ -17,6 +17,7 @@ struct elf_scan {
 	struct elf_facts facts;
 	struct site_report sites;
 	bool has_sites;       /* false: architecture without a backend */
+	bool sites_released;  /* has_sites, but `sites` was freed to save memory */
 	char sha256[65];      /* the content's, when the cache computed it; else "" */
 	char error[AC_ERROR_MAX]; /* per-file error ("" when fine) */
 };
@@ -30,5 +31,12 @@ struct analysis_cache;
 void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 		 const char *sha256);
 void elf_scan_free(struct elf_scan *scan);
+
+/* Frees the site report of a scan made through a cache (facts, error and
+ * the mapping stay), and loads it back from the cache: what bounds the
+ * memory of a run over a large image (reach.c).  Reloading fails only when
+ * the cache entry vanished and the file cannot be analysed again. */
+void elf_scan_release_sites(struct elf_scan *scan);
+int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache);
 
 #endif

@@ -94,6 +94,12 @@ size_t site_report_distinct(const struct site_report *r);
 int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_report *out,
 		  struct ac_error *err);
 void site_report_free(struct site_report *r);
+/* Frees what only a call graph is built from (edges, refs, the indirect
+ * calls' addresses; nindirect stays): once reach.c has its graph they
+ * are dead weight, half of a large library's report. */
+void site_report_drop_graph_input(struct site_report *r);
+/* Roughly the heap the report holds (its arrays), for memory budgets. */
+size_t site_report_bytes(const struct site_report *r);
 
 /* The vsyscall entry a target names ("gettimeofday", "time", "getcpu"), or
  * NULL for other addresses of the page. */

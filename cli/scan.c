@@ -449,7 +449,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 		struct reach_result rr = { 0 };
 		/* With --reach the walk's cached analysis is the one reported. */
 		if (o->reach)
-			s = reach_scan(&rc, nodes[i]);
+			s = reach_scan_sites(&rc, nodes[i]);
 		else
 			scan_node(img, nodes[i], &own, cache);
 		loader_closure(&ld, nodes[i], &lc);

@@ -17,6 +17,14 @@
 
 /* ---- bodies ---- */
 
+void cache_reserve(struct wbuf *b, size_t n)
+{
+	if (b->n + n > b->cap) {
+		b->cap = b->n + n;
+		b->p = xrealloc(b->p, b->cap);
+	}
+}
+
 void cache_put(struct wbuf *b, const void *v, size_t len)
 {
 	if (!len)
@@ -142,48 +150,75 @@ bool cache_entry_exists(const char *dir, const struct digest *key)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static int write_file(const char *path, const struct wbuf *b)
+static bool write_all(int fd, const void *p, size_t n)
 {
-	char tmp[4300];
-	int fd;
-	ssize_t w = -1;
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(fd, (const uint8_t *)p + off, n - off);
+		if (w <= 0)
+			return false;
+		off += (size_t)w;
+	}
+	return true;
+}
 
+/* Header, parts and trailing checksum go straight to the file: a large
+ * library's report is tens of MB, and concatenating it into one buffer
+ * first held it three times over. */
+static int write_entry(const char *path, const uint8_t *head, size_t headlen,
+		       const struct wbuf *parts, size_t nparts)
+{
+	struct hasher *h = hasher_new(DIGEST_SHA256);
+	struct digest sum;
+	char tmp[4300];
+	bool ok;
+	int fd;
+
+	if (!h)
+		return -1;
 	/* Unique per process and thread: analysis runs on several threads. */
 	snprintf(tmp, sizeof(tmp), "%s.%ld.%ld.tmp", path, (long)getpid(), (long)gettid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
+	if (fd < 0) {
+		hasher_free(h);
 		return -1;
-	for (size_t off = 0; off < b->n; off += (size_t)w)
-		if ((w = write(fd, b->p + off, b->n - off)) <= 0)
-			break;
-	if (close(fd) < 0 || w <= 0 || rename(tmp, path) < 0) {
+	}
+	hasher_update(h, head, headlen);
+	ok = write_all(fd, head, headlen);
+	for (size_t i = 0; ok && i < nparts; i++) {
+		hasher_update(h, parts[i].p, parts[i].n);
+		ok = write_all(fd, parts[i].p, parts[i].n);
+	}
+	hasher_finish(h, &sum);
+	ok = ok && write_all(fd, sum.hex, 64);
+	if (close(fd) < 0 || !ok || rename(tmp, path) < 0) {
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
 }
 
-int cache_entry_write(const char *dir, uint32_t format, uint32_t kind,
-		      const struct digest *key, const struct wbuf *body)
+int cache_entry_writev(const char *dir, uint32_t format, uint32_t kind,
+		       const struct digest *key, const struct wbuf *parts, size_t nparts)
 {
-	struct wbuf b = { 0 };
-	struct digest sum;
+	struct wbuf head = { 0 };
 	char path[4200];
 	int rc;
 
 	mkdir(dir, 0700);
-	cache_put(&b, MAGIC, 8);
-	cache_put32(&b, format);
-	cache_put32(&b, kind);
-	cache_put(&b, key->hex, 64);
-	if (body->n)
-		cache_put(&b, body->p, body->n);
-	digest_buffer(DIGEST_SHA256, b.p, b.n, &sum);
-	cache_put(&b, sum.hex, 64);
+	cache_put(&head, MAGIC, 8);
+	cache_put32(&head, format);
+	cache_put32(&head, kind);
+	cache_put(&head, key->hex, 64);
 	entry_path(dir, key, path, sizeof(path), true);
-	rc = write_file(path, &b);
-	free(b.p);
+	rc = write_entry(path, head.p, head.n, parts, nparts);
+	free(head.p);
 	return rc;
+}
+
+int cache_entry_write(const char *dir, uint32_t format, uint32_t kind,
+		      const struct digest *key, const struct wbuf *body)
+{
+	return cache_entry_writev(dir, format, kind, key, body, 1);
 }
 
 static uint8_t *read_file(const char *path, size_t *len)

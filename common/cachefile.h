@@ -30,6 +30,9 @@ struct rbuf {
 	size_t n, off;
 	bool bad; /* a read went past the end: the entry is a miss */
 };
+/* Grows b to hold n more bytes: a body whose size is known up front is
+ * then built without the doubling's slack. */
+void cache_reserve(struct wbuf *b, size_t n);
 void cache_put(struct wbuf *b, const void *v, size_t len);
 void cache_put64(struct wbuf *b, uint64_t v);
 void cache_put32(struct wbuf *b, uint32_t v);
@@ -52,9 +55,12 @@ int cache_dir_open(const char *root, const char *sub, char *out, size_t len,
 /* Whether an entry file for `key` exists (not whether it is intact). */
 bool cache_entry_exists(const char *dir, const struct digest *key);
 
-/* Writes `body` framed as entry `kind`/`key` to <dir>/<2 hex>/<hex>. */
+/* Writes `body` framed as entry `kind`/`key` to <dir>/<2 hex>/<hex>;
+ * writev: the body is `parts` one after another, never joined in memory. */
 int cache_entry_write(const char *dir, uint32_t format, uint32_t kind,
 		      const struct digest *key, const struct wbuf *body);
+int cache_entry_writev(const char *dir, uint32_t format, uint32_t kind,
+		       const struct digest *key, const struct wbuf *parts, size_t nparts);
 /* The framed body of an intact entry `kind`/`key` of `format`, positioned
  * in *b (free the returned buffer), or NULL. */
 uint8_t *cache_entry_read(const char *dir, uint32_t format, uint32_t kind,

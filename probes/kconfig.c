@@ -99,6 +99,27 @@ static bool plain_value(const char *s, size_t len)
 	return true;
 }
 
+/* "6.1.192[-suffix]" -> {6, 1, 192}; false unless major.minor leads and
+ * every number fits a profile's 0..65535 (a longer one is not a release:
+ * it wrapped %u and made a profile that would not load). */
+static bool release_version(const char *r, unsigned v[3])
+{
+	for (int i = 0; i < 3; i++) {
+		unsigned long n = 0;
+		size_t d = 0;
+		while (isdigit((unsigned char)r[d]) && d < 6)
+			n = n * 10 + (unsigned long)(r[d++] - '0');
+		if (!d || n > 65535 || isdigit((unsigned char)r[d]))
+			return i >= 2;
+		v[i] = (unsigned)n;
+		r += d;
+		if (*r != '.')
+			return i >= 1;
+		r++;
+	}
+	return true;
+}
+
 /* "# Linux/x86 6.1.192 Kernel Configuration" -> arch, release, version. */
 static void parse_header(const char *s, size_t len, struct kconfig *c)
 {
@@ -112,7 +133,7 @@ static void parse_header(const char *s, size_t len, struct kconfig *c)
 	line[len] = '\0';
 	if (sscanf(line, "# Linux/%63s %127s Kernel Configuration", arch, release) != 2)
 		return;
-	if (sscanf(release, "%u.%u.%u", &v[0], &v[1], &v[2]) < 2)
+	if (!release_version(release, v))
 		return;
 	c->header_arch = xstrdup(arch);
 	c->release = xstrdup(release);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/jsontext.h"
 #include "common/sort.h"
 #include "common/xalloc.h"
 
@@ -14,9 +15,13 @@ static json_t *jtri(enum tristate t)
 	return t == TRI_UNKNOWN ? json_null() : json_boolean(t == TRI_YES);
 }
 
+/* Strings from a .config or the host (a release, an option's value, a
+ * binfmt handler's name) are bytes: json_string refuses non-UTF-8 and the
+ * object holding it would silently lose the key, leaving a saved profile
+ * that does not load. */
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return json_text(s);
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -110,7 +115,7 @@ json_t *profile_to_json(const struct kernel_profile *p)
 	for (size_t i = 0; i < p->nbinfmt; i++) {
 		const struct binfmt_handler *h = &p->binfmt[i];
 		json_array_append_new(handlers,
-				      json_pack("{s:s, s:b, s:o, s:o, s:o}", "name", h->name, "enabled",
+				      json_pack("{s:o, s:b, s:o, s:o, s:o}", "name", jstr(h->name), "enabled",
 						h->enabled, "interpreter", jstr(h->interpreter), "flags",
 						jstr(h->flags), "arch", jstr(h->arch)));
 	}
@@ -129,7 +134,7 @@ json_t *profile_to_json(const struct kernel_profile *p)
 		opts[i] = &p->config[i];
 	sort_array(opts, p->nconfig, sizeof(*opts), cmp_config);
 	for (size_t i = 0; i < p->nconfig; i++)
-		json_object_set_new(config, opts[i]->name, json_string(opts[i]->value));
+		json_object_set_new(config, opts[i]->name, jstr(opts[i]->value));
 	free(opts);
 	json_object_set_new(j, "config", config);
 	for (size_t i = 0; i < p->nassumptions; i++)

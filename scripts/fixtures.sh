@@ -9,6 +9,10 @@
 #   fixtures.sh rootfs-arm64 -> the same for arm64, first stage only
 #                           (debootstrap --foreign: packages unpacked,
 #                           nothing run, so no qemu is needed)
+#   fixtures.sh bench-images -> prints a directory of the bench images of
+#                           `make bench` (minbase, build, large, arm64; gzip
+#                           and zstd OCI layouts and oci-archives), built
+#                           from debootstrap trees if missing
 #   fixtures.sh images   -> prints a directory holding that rootfs packed as
 #                           every image format the tests read (built if
 #                           missing): oci-gzip/ oci-zstd/ (skopeo) oci.tar
@@ -36,6 +40,32 @@ rootfs() {
 		rm -rf "$dir.tmp"
 		$SUDO debootstrap --variant=minbase "$suite" "$dir.tmp" "$MIRROR" >"$log" 2>&1 ||
 			{ echo "fixtures: debootstrap failed, see $log" >&2; exit 1; }
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+		touch "$dir/.abicheck-complete"
+	fi
+	echo "$dir"
+}
+
+# Bench images of three sizes (scripts/bench.sh): minbase (~200 MB), a
+# build image (~450 MB: the C toolchain and python3) and the ~1 GB one:
+# what a CI image typically carries (a C/C++ toolchain, python3 with its
+# headers, git, cmake, clang/llvm), with the large ELF files (cc1plus,
+# libLLVM) that make memory use show.  (Not gdb: it depends on a virtual
+# package, which debootstrap's resolver cannot satisfy.)
+BUILD_PKGS=build-essential,python3
+LARGE_PKGS=build-essential,python3,python3-dev,python3-pip,git,cmake,clang
+
+# rootfs_with NAME PACKAGES : minbase plus PACKAGES, as $SUITE-NAME.
+rootfs_with() {
+	dir="$FIXTURES/$SUITE-$1"
+	if [ ! -f "$dir/.abicheck-complete" ]; then
+		echo "fixtures: debootstrap --variant=minbase --include=$2 $SUITE (once, cached in $FIXTURES)" >&2
+		rm -rf "$dir.tmp"
+		$SUDO debootstrap --variant=minbase --include="$2" "$SUITE" "$dir.tmp" "$MIRROR" \
+			>"$FIXTURES/debootstrap-$1.log" 2>&1 ||
+			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap-$1.log" >&2; exit 1; }
+		rm -f "$dir.tmp/var/cache/apt/archives"/*.deb
 		rm -rf "$dir"
 		mv "$dir.tmp" "$dir"
 		touch "$dir/.abicheck-complete"
@@ -88,9 +118,34 @@ images() {
 	echo "$out"
 }
 
+# Each bench rootfs as one-layer OCI images, gzip and zstd: the layout
+# (whose blobs `make bench` decompresses for its baseline) and the same
+# layout as an oci-archive (what abicheck is timed on).
+bench_images() {
+	out="$FIXTURES/bench-images-v1"
+	if [ ! -f "$out/.abicheck-complete" ]; then
+		rm -rf "$out" && mkdir -p "$out"
+		for spec in "minbase:$(rootfs):amd64" "build:$(rootfs_with build "$BUILD_PKGS"):amd64" \
+			"large:$(rootfs_with large "$LARGE_PKGS"):amd64" "arm64:$(rootfs_arm64):arm64"; do
+			name=${spec%%:*} rest=${spec#*:}
+			r=${rest%:*} arch=${rest##*:}
+			for c in gzip zstd; do
+				[ "$name" = build ] && [ "$c" = zstd ] && continue
+				echo "fixtures: packing $name ($c) for make bench (once)" >&2
+				"$TOOLS/mkimage.sh" -o "$out/$name-$c" -c "$c" -a "$arch" -t "$name" -m '["bash"]' \
+					-x './dev/*' -x ./.abicheck-complete "$r" > /dev/null
+				tar -C "$out/$name-$c" -cf "$out/$name-$c.tar" .
+			done
+		done
+		touch "$out/.abicheck-complete"
+	fi
+	echo "$out"
+}
+
 case ${1:-} in
 rootfs) rootfs "${2:-}" ;;
 rootfs-arm64) rootfs_arm64 ;;
+bench-images) bench_images ;;
 images) images ;;
-*) echo "usage: fixtures.sh rootfs [SUITE]|rootfs-arm64|images" >&2; exit 2 ;;
+*) echo "usage: fixtures.sh rootfs [SUITE]|rootfs-arm64|bench-images|images" >&2; exit 2 ;;
 esac

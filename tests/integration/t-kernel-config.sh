@@ -113,6 +113,24 @@ run_abicheck kernel-config "$KC/this-host.config" -o json --file "$WORK/report.j
 [ "$RC" = 1 ] && [ ! -s "$OUT" ] && [ "$(jq -r .schema "$WORK/report.json")" = abicheck.kernel-config/v1 ] &&
 	pass "--file PATH" || fail "--file: rc=$RC"
 
+# Found by fuzzing (make fuzz, kconfig target): a header whose release has
+# a byte that is not UTF-8.  jansson refused the string, so the saved
+# profile silently lost its "kernel" object and --profile could not load
+# it.  Now such bytes are written \xNN-escaped.
+printf '#\n# Linux/x86 6.1\2560 Kernel Configuration\n#\nCONFIG_X86_64=y\n' > "$WORK/nonutf8.config"
+run_abicheck probe --kernel-config "$WORK/nonutf8.config" -o json --file "$WORK/nonutf8.json"
+run_abicheck probe --profile "$WORK/nonutf8.json" -o json
+SHOW=.kernel
+check "a non-UTF-8 release: the saved profile loads, the byte escaped" \
+	'.kernel.release == "6.1\\xae0" and .kernel.version == [6, 1, 0]'
+# Also found by it: a release number past 65535 wrapped %u into a version
+# the profile loader (rightly) refuses.  Such a header is not a release.
+printf '#\n# Linux/x86 6.99999999999 Kernel Configuration\n#\nCONFIG_X86_64=y\n' > "$WORK/huge.config"
+run_abicheck probe --kernel-config "$WORK/huge.config" -o json --file "$WORK/huge.json"
+run_abicheck probe --profile "$WORK/huge.json" -o json
+check "a release number past 65535: not taken for a release, the saved profile loads" \
+	'.kernel.release == null and .kernel.version == [0, 0, 0]'
+
 # Bad input: exit 2, one line naming the file.
 printf '\177ELF\002\001\001\000binary\000data' > "$WORK/binary"
 head -c 20000 "$KC/debian-bookworm-6.1.0-56-arm64_6.1.192-2.config.gz" > "$WORK/trunc.config.gz"

@@ -22,6 +22,9 @@ build x86-sites-spie $CC_X86 -static-pie -fPIE -o "$R/usr/bin/x86-sites-spie" "$
 build vsyscall $CC_X86 -static -no-pie -o "$R/usr/bin/vsyscall" "$SRC/vsyscall.c"
 build abi-tag $CC_X86 -static -nostdlib -o "$R/usr/bin/abi-tag" "$SRC/abi-tag.c"
 build abi-tag-execstack $CC_X86 -static -nostdlib -Wl,-z,execstack -o "$R/usr/bin/abi-tag-execstack" "$SRC/abi-tag.c"
+build go-buildinfo $CC_X86 -static -nostdlib -o "$R/usr/bin/go-buildinfo" "$SRC/go-buildinfo.c"
+build go-buildinfo-data $CC_X86 -static -nostdlib -DIN_DATA -o "$R/usr/bin/go-buildinfo-data" \
+	"$SRC/go-buildinfo.c"
 for p in 65536 16384 4096; do
 	build "aarch64 max-page-size=$p" aarch64-linux-gnu-gcc -O1 -static -nostdlib \
 		-Wl,-z,max-page-size=$p -o "$R/usr/bin/a64-$p" "$SRC/aarch64-sites.c"
@@ -209,6 +212,15 @@ scan1 /usr/bin/abi-tag-execstack
 check "abi-tag-execstack: -z execstack -> exec_stack true" \
 	"$F.facts.segments.gnu_stack == true and $F.facts.segments.exec_stack == true and
 	 $F.facts.abi_tag.min_kernel == \"9.9.9\""
+echo "-- Go build info (where debug/buildinfo looks: .go.buildinfo, else the data segment)"
+scan1 /usr/bin/go-buildinfo
+check "go-buildinfo: .go.buildinfo section -> Go go1.21.13, no libc" \
+	"$F.facts.go == {version: \"go1.21.13\"} and $F.facts.libc.kind == \"none\""
+scan1 /usr/bin/go-buildinfo-data
+check "go-buildinfo-data: blob in the first writable segment -> Go go1.21.13" \
+	"$F.facts.go == {version: \"go1.21.13\"}"
+scan1 /usr/bin/abi-tag
+check "abi-tag: not a Go program" "$F.facts.go == null"
 scan1 /usr/bin/glibc-abi-999
 check "glibc-abi-999: patched glibc ABI tag -> min_kernel 9.9.9, still glibc" \
 	"$F.facts.abi_tag == {os: \"Linux\", min_kernel: \"9.9.9\"} and $F.facts.libc.kind == \"glibc\""
