@@ -83,6 +83,9 @@ over_bounds() {
 	case $RC in
 	124 | 137) echo "killed by the ${ABICHECK_TIMEOUT:-60} s timeout"; return 0 ;;
 	esac
+	case $ELAPSED$PEAK_KB in
+	'' | *[!0-9.]*) echo "not measured: '$(tail -n 1 "$WORK/rusage")'"; return 0 ;;
+	esac
 	[ -n "$TIME_LIMIT" ] && awk -v t="$ELAPSED" -v l="$TIME_LIMIT" 'BEGIN { exit !(t > l) }' &&
 		echo "took $ELAPSED s > $TIME_LIMIT s"
 	[ -n "$RSS_LIMIT_KB" ] && [ "$PEAK_KB" -gt "$RSS_LIMIT_KB" ] &&
