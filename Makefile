@@ -29,7 +29,7 @@ FIXTURES  ?= $(HOME)/.cache/abicheck-fixtures
 DEMO      := build/demo-image
 
 .PHONY: all deps deps-check run test unit integration asan test-asan clean demo bench validate valgrind \
-	fuzz fuzzers
+	fuzz fuzzers hostile-table
 
 all: $(BIN)
 
@@ -133,10 +133,6 @@ bench: deps-check
 	@$(MAKE) --no-print-directory $(BIN)
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/bench.sh
 
-# Predictions against real Debian kernels booted under qemu (the vmrun
-# harness in ../shared/tools/vmrun) into docs/VALIDATION.md
-# (scripts/validate.sh).  Minutes of boots, so not part of `test`; fails
-# on any disagreement.
 # The integration suites with every abicheck run under valgrind (slow; not
 # part of `make test`).  ONLY=PATTERN picks suites.
 valgrind: deps-check
@@ -144,6 +140,16 @@ valgrind: deps-check
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) \
 		ABICHECK_TEST_CACHE=$(abspath $(BUILD))/test-cache scripts/valgrind.sh
 
+# t-hostile's cases of issue 10's list, with the exit code, time and peak
+# RSS of each, into docs/RELIABILITY.md (scripts/hostile-table.sh).
+hostile-table: deps-check
+	@$(MAKE) --no-print-directory $(BIN)
+	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/hostile-table.sh
+
+# Predictions against real Debian kernels booted under qemu (the vmrun
+# harness in ../shared/tools/vmrun) into docs/VALIDATION.md
+# (scripts/validate.sh).  Minutes of boots, so not part of `test`; fails
+# on any disagreement.
 validate: deps-check
 	@$(MAKE) --no-print-directory $(BIN)
 	ABICHECK=$(abspath $(BIN)) FIXTURES=$(FIXTURES) scripts/validate.sh

@@ -160,6 +160,19 @@ static bool is_compressed(int fd)
 	       (m[0] == 'B' && m[1] == 'Z' && m[2] == 'h');                       /* bzip2 */
 }
 
+/* The compressions an outer archive may have (is_compressed), each decoded
+ * by libarchive's own code (it links zlib, libbz2, liblzma, libzstd).  Not
+ * archive_read_support_filter_all: that also bids lrzip, lzop, grzip...,
+ * which libarchive decodes by running those programs from $PATH, and a
+ * hostile archive (or what its gzip layer unwraps to) would choose them. */
+static void support_filters(struct archive *a)
+{
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_zstd(a);
+}
+
 /* `docker save img | gzip > img.tar.gz` is common; decompress once into
  * the private temp dir so the tar can then be read in place. */
 static int decompress_to_temp(int fd, struct ac_tempdir *td,
@@ -172,7 +185,7 @@ static int decompress_to_temp(int fd, struct ac_tempdir *td,
 	uint64_t total = 0;
 	struct stat st;
 
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_raw(a);
 	if (fstat(fd, &st) < 0 || archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
@@ -377,7 +390,7 @@ bool blob_store_looks_tar(const char *path)
 	struct archive_entry *e;
 	bool ok;
 
-	archive_read_support_filter_all(a);
+	support_filters(a);
 	archive_read_support_format_tar(a);
 	ok = archive_read_open_filename(a, path, 64 * 1024) == ARCHIVE_OK &&
 	     archive_read_next_header(a, &e) == ARCHIVE_OK;

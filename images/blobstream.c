@@ -147,15 +147,16 @@ struct blob_stream *blob_stream_open_reader(struct blob_reader reader, enum dige
 	return stream_open(range, reader, alg, diff_alg, limits, total_out);
 }
 
-int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
-		      uint64_t blob_out, uint64_t blob_in, uint64_t total_out,
-		      struct ac_error *err)
+int blob_limits_check(const struct image_limits *l, uint64_t blob_out, uint64_t blob_in,
+		      uint64_t total_out, struct ac_error *err)
 {
 	if (total_out > l->max_bytes)
 		return ac_error_set(err, AC_ERR_LIMIT, 0,
 				    "image expands beyond %llu bytes (raise with --max-bytes)",
 				    (unsigned long long)l->max_bytes);
-	if (comp != BLOB_PLAIN && blob_out > IMAGE_RATIO_GRACE &&
+	/* An uncompressed blob is held to it too: it only expands through
+	 * sparse holes (blob_stream_count_holes). */
+	if (blob_out > IMAGE_RATIO_GRACE &&
 	    blob_out / (blob_in ? blob_in : 1) > l->max_ratio)
 		return ac_error_set(err, AC_ERR_LIMIT, 0,
 				    "decompression ratio above %llu:1 after %llu bytes, "
@@ -164,13 +165,20 @@ int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
 	return 0;
 }
 
-static int account(struct blob_stream *bs, size_t produced)
+static int account(struct blob_stream *bs, uint64_t produced)
 {
 	bs->out_total += produced;
 	if (bs->total_out)
 		*bs->total_out += produced;
-	return blob_limits_check(bs->limits, bs->comp, bs->out_total, bs->pos,
+	return blob_limits_check(bs->limits, bs->out_total, bs->pos,
 				 bs->total_out ? *bs->total_out : 0, &bs->err);
+}
+
+int blob_stream_count_holes(struct blob_stream *bs, uint64_t bytes)
+{
+	if (!bs->failed && account(bs, bytes) < 0)
+		bs->failed = true;
+	return bs->failed ? -1 : 0;
 }
 
 static ssize_t read_plain(struct blob_stream *bs, const void **buf)

@@ -73,14 +73,21 @@ int blob_stream_finish(struct blob_stream *bs, const struct digest *want,
 		       const struct digest *want_diff, bool consumer_ok,
 		       struct ac_error *err);
 
+/* Decompressed bytes, the sparse holes counted below included. */
 uint64_t blob_stream_bytes_out(const struct blob_stream *bs);
 
+/* Counts `bytes` of sparse holes of a kept tar member (images/layer.c) as
+ * decompressed output.  They are not in the stream, but they become bytes
+ * that are written, hashed and analysed, so a 4 GB hole in a 10 kB blob
+ * meets the ratio and --max-bytes caps as the 4 GB of zeros it stands for
+ * would.  -1 (the stream failed, with its error) when a cap is hit. */
+int blob_stream_count_holes(struct blob_stream *bs, uint64_t bytes);
+
 /* The caps a blob's decompression is held to: `blob_out` bytes out of
- * `blob_in` compressed ones, `total_out` over all blobs so far.  Shared
- * with the replay of cached layers (layercache.h). */
-int blob_limits_check(const struct image_limits *l, enum blob_compression comp,
-		      uint64_t blob_out, uint64_t blob_in, uint64_t total_out,
-		      struct ac_error *err);
+ * `blob_in` stored ones, `total_out` over all blobs so far.  Shared with
+ * the replay of cached layers (layercache.h). */
+int blob_limits_check(const struct image_limits *l, uint64_t blob_out, uint64_t blob_in,
+		      uint64_t total_out, struct ac_error *err);
 
 /* The digest of a blob's bytes as stored (no decompression). */
 int blob_range_digest(struct blob_range r, enum digest_alg alg, struct digest *out,

@@ -173,7 +173,8 @@ int open_beneath(int rootfd, const char *relpath, int flags,
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		fd = openat(dfd, comp,
-			    (end ? O_RDONLY | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+			    (end ? O_RDONLY | O_DIRECTORY : flags | O_NONBLOCK) | O_NOFOLLOW |
+				    O_CLOEXEC);
 		close(dfd);
 		if (fd < 0)
 			return ac_error_set(err, AC_ERR_INPUT, errno, "open '%.200s'",
@@ -191,8 +192,18 @@ int content_open(const struct content_store *cs, const struct content *c,
 {
 	int fd;
 
-	if (c->rootfs_path)
-		return open_beneath(cs->rootfd, c->rootfs_path, O_RDONLY, err);
+	if (c->rootfs_path) {
+		struct stat st;
+
+		/* The walk saw a regular file; it may have been swapped since. */
+		fd = open_beneath(cs->rootfd, c->rootfs_path, O_RDONLY, err);
+		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+			close(fd);
+			return ac_error_set(err, AC_ERR_INPUT, 0, "'/%.200s' is not a regular file",
+					    c->rootfs_path);
+		}
+		return fd;
+	}
 	if (c->cached) {
 		char name[80];
 

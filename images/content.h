@@ -65,7 +65,9 @@ int content_open(const struct content_store *cs, const struct content *c,
 		 struct ac_error *err);
 
 /* Opens `relpath` below `rootfd` one component at a time with O_NOFOLLOW, so
- * a symlink inside a rootfs directory can never lead outside it. */
+ * a symlink inside a rootfs directory can never lead outside it; the last
+ * component also with O_NONBLOCK, so a FIFO in the place of a file cannot
+ * block the open (callers check what they got). */
 int open_beneath(int rootfd, const char *relpath, int flags,
 		 struct ac_error *err);
 

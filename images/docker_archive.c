@@ -154,7 +154,7 @@ int docker_archive_plan(struct blob_store *bs, const struct plan_request *req,
 						       : "docker-archive";
 	if (blob_store_read(bs, "manifest.json", req->limits->max_json_bytes, &buf, &len, err) < 0)
 		return -1;
-	doc = plan_parse_json(buf, len, "manifest.json", err);
+	doc = plan_parse_json(buf, len, "manifest.json", req->limits, err);
 	free(buf);
 	if (!doc)
 		return -1;

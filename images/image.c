@@ -362,7 +362,9 @@ static int run_plan(struct image *img, const struct blob_origin *from, struct im
 	img->has_manifest_digest = plan->has_manifest_digest;
 	img->config_digest = plan->config_digest;
 	img->has_config_digest = plan->has_config_digest;
-	if (image_config_parse(plan->config_json, plan->config_len, &img->config, err) < 0)
+	if (plan_json_values_cap(plan->config_json, plan->config_len, "config", &o->limits,
+				 err) < 0 ||
+	    image_config_parse(plan->config_json, plan->config_len, &img->config, err) < 0)
 		return -1;
 	if (img->config.ndiff_ids != plan->nlayers)
 		return ac_error_set(err, AC_ERR_INPUT, 0,

@@ -122,19 +122,40 @@ static int write_block(int fd, struct body_hash *bh, const void *buf, size_t len
 	return 0;
 }
 
-/* Copies the rest of a kept body (after its head) to fd. */
+/* A kept body's sparse holes are not in the stream, yet they become bytes
+ * that are written, hashed and analysed: they count against the caps as
+ * the zeros they stand for (blobstream.h), before any of them is made. */
+static int count_holes(struct layer_apply *la, uint64_t *end, uint64_t upto, struct ac_error *err)
+{
+	if (upto <= *end)
+		return 0;
+	if (la->stream && blob_stream_count_holes(la->stream, upto - *end) < 0) {
+		*err = *blob_stream_error(la->stream);
+		return ac_error_wrap(err, "sparse hole of %llu bytes",
+				     (unsigned long long)(upto - *end));
+	}
+	*end = upto;
+	return 0;
+}
+
+/* Copies the rest of a kept body (after its head) to fd; *end: how far
+ * the body reaches so far (blocks and holes). */
 static int copy_body(struct layer_apply *la, struct archive *a, int fd, struct body_hash *bh,
 		     size_t head_len, const void *buf, size_t len, la_int64_t off,
-		     struct ac_error *err)
+		     uint64_t *end, struct ac_error *err)
 {
 	for (;;) {
 		if (len) {
 			/* Part of this block may already be in head. */
 			size_t skip = (uint64_t)off < head_len ? head_len - (size_t)off : 0;
+			if (count_holes(la, end, (uint64_t)off, err) < 0)
+				return -1;
 			if (skip < len && write_block(fd, bh, (const char *)buf + skip, len - skip,
 						      (uint64_t)off + skip) < 0)
 				return ac_error_set(err, AC_ERR_SYSTEM, errno,
 						    "writing to the temp dir");
+			if ((uint64_t)off + len > *end)
+				*end = (uint64_t)off + len;
 		}
 		int rc = archive_read_data_block(a, &buf, &len, &off);
 		if (rc == ARCHIVE_EOF)
@@ -169,6 +190,7 @@ static int read_body(struct layer_apply *la, struct archive *a, struct image_nod
 	int rc, fd;
 	struct content *c;
 	struct body_hash bh = { 0 };
+	uint64_t end;
 
 	/* Gather the head; a block at offset > 0 means a sparse hole first. */
 	while (head_len < sizeof(head) && (uint64_t)head_len < n->size) {
@@ -203,10 +225,13 @@ decide_with_pending:
 	la->store->live_bytes += n->size;
 	if (la->rec)
 		bh.h = hasher_new(DIGEST_SHA256);
+	end = head_len;
 	rc = write_block(fd, &bh, head, head_len, 0) < 0
 		     ? ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir")
-		     : copy_body(la, a, fd, &bh, head_len, buf, len, off, err);
+		     : copy_body(la, a, fd, &bh, head_len, buf, len, off, &end, err);
 	/* A trailing sparse hole. */
+	if (rc == 0)
+		rc = count_holes(la, &end, n->size, err);
 	if (rc == 0 && ftruncate(fd, (off_t)n->size) < 0)
 		rc = ac_error_set(err, AC_ERR_SYSTEM, errno, "writing to the temp dir");
 	if (rc < 0) {

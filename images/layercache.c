@@ -385,8 +385,8 @@ int layer_cache_replay(struct layer_cache *lc, const struct digest *blob,
 	    (nops = cache_get64(&b), !b.bad) && record_usable(b, nops, la->store, op)) {
 		*total_out += out->uncompressed;
 		rc = layer_count_entries(la, out->stats.entries, err) < 0 ||
-				     blob_limits_check(la->limits, out->compression, out->uncompressed,
-						       out->compressed, *total_out, err) < 0 ||
+				     blob_limits_check(la->limits, out->uncompressed, out->compressed,
+						       *total_out, err) < 0 ||
 				     replay_ops(la, &b, nops, op, err) < 0
 			     ? -1
 			     : 1;

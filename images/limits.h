@@ -25,6 +25,13 @@ struct image_limits {
  * layers of zeros legitimately compress 1000:1. */
 #define IMAGE_RATIO_GRACE (64ull << 20)
 
+/* A JSON document may hold one value per this many bytes of
+ * --max-json-bytes (262144 values by default).  jansson spends ~240 bytes
+ * on an empty object, so 4 MiB of "{}," would take 340 MB, and an index
+ * chain keeps several documents alive at once; real manifests, indexes
+ * and configs hold a few thousand values at most. */
+#define IMAGE_JSON_BYTES_PER_VALUE 16
+
 static inline struct image_limits image_limits_default(void)
 {
 	struct image_limits l = {

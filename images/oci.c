@@ -249,7 +249,7 @@ static int plan_doc(const struct plan_source *src, const char *buf, size_t len,
 		    const struct plan_request *req, int depth, struct image_plan *out,
 		    struct ac_error *err)
 {
-	json_t *doc = plan_parse_json(buf, len, "manifest", err);
+	json_t *doc = plan_parse_json(buf, len, "manifest", req->limits, err);
 	int rc;
 
 	if (!doc)
@@ -303,7 +303,7 @@ static int check_layout_file(struct blob_store *bs, const struct plan_request *r
 
 	if (blob_store_read(bs, "oci-layout", req->limits->max_json_bytes, &buf, &len, err) < 0)
 		return ac_error_wrap(err, "not an OCI image layout");
-	doc = plan_parse_json(buf, len, "oci-layout", err);
+	doc = plan_parse_json(buf, len, "oci-layout", req->limits, err);
 	free(buf);
 	if (!doc)
 		return -1;
@@ -331,7 +331,7 @@ int oci_plan(struct blob_store *bs, const struct plan_request *req,
 		return -1;
 	if (blob_store_read(bs, "index.json", req->limits->max_json_bytes, &buf, &len, err) < 0)
 		return -1;
-	index = plan_parse_json(buf, len, "index.json", err);
+	index = plan_parse_json(buf, len, "index.json", req->limits, err);
 	free(buf);
 	if (!index)
 		return -1;

@@ -6,12 +6,53 @@
 
 #include "common/xalloc.h"
 
-json_t *plan_parse_json(const char *buf, size_t len, const char *what, struct ac_error *err)
+int plan_json_values_cap(const char *buf, size_t len, const char *what,
+			 const struct image_limits *l, struct ac_error *err)
+{
+	uint64_t max = l->max_json_bytes / IMAGE_JSON_BYTES_PER_VALUE, values = 1;
+	bool in_string = false, opened = false;
+
+	/* The root, then per container one value more than its commas unless
+	 * it is empty. */
+	for (size_t i = 0; i < len && values <= max; i++) {
+		char c = buf[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = false;
+			continue;
+		}
+		if (opened && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			opened = false;
+			if (c != '}' && c != ']')
+				values++;
+		}
+		if (c == '"')
+			in_string = true;
+		else if (c == '{' || c == '[')
+			opened = true;
+		else if (c == ',')
+			values++;
+	}
+	if (values > max)
+		return ac_error_set(err, AC_ERR_LIMIT, 0,
+				    "%s: more than %llu JSON values (one per %d bytes of "
+				    "--max-json-bytes; raise with --max-json-bytes)",
+				    what, (unsigned long long)max, IMAGE_JSON_BYTES_PER_VALUE);
+	return 0;
+}
+
+json_t *plan_parse_json(const char *buf, size_t len, const char *what,
+			const struct image_limits *l, struct ac_error *err)
 {
 	json_error_t jerr;
-	/* jansson bounds nesting depth itself (JSON_PARSER_MAX_DEPTH). */
-	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	json_t *root;
 
+	if (plan_json_values_cap(buf, len, what, l, err) < 0)
+		return NULL;
+	/* jansson bounds nesting depth itself (JSON_PARSER_MAX_DEPTH). */
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		ac_error_set(err, AC_ERR_INPUT, 0, "%s: malformed JSON at line %d: %s", what,
 			     jerr.line, jerr.text);

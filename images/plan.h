@@ -70,7 +70,16 @@ int docker_archive_plan(struct blob_store *bs, const struct plan_request *req,
 void image_plan_free(struct image_plan *p);
 
 /* Shared helpers. */
-json_t *plan_parse_json(const char *buf, size_t len, const char *what, struct ac_error *err);
+/* Parses a document of the image (named `what` in errors) after
+ * plan_json_values_cap. */
+json_t *plan_parse_json(const char *buf, size_t len, const char *what,
+			const struct image_limits *l, struct ac_error *err);
+/* Fails (naming --max-json-bytes) when the text holds more JSON values
+ * than the cap allows (limits.h, IMAGE_JSON_BYTES_PER_VALUE), counted
+ * on the text (commas and non-empty containers) before jansson builds
+ * anything. */
+int plan_json_values_cap(const char *buf, size_t len, const char *what,
+			 const struct image_limits *l, struct ac_error *err);
 /* "blobs/<alg>/<hex>" for a digest. */
 void plan_blob_name(const struct digest *d, char *buf, size_t len);
 /* Reads a blob named by digest, checking size (if >= 0) and digest. */

@@ -13,8 +13,9 @@ libcurl4-openssl-dev"
 # Tests: real producers and a reference unpacker for fixture images;
 # python3-jsonschema validates reports against data/schema/; podman's API
 # service is the real engine t-engine.sh reads images from; a real
-# registry (docker-registry), htpasswd and openssl for t-registry*.sh.
-TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base python3-jsonschema
+# registry (docker-registry), htpasswd and openssl for t-registry*.sh;
+# GNU time measures the time and peak RSS of t-hostile.sh's runs.
+TEST_PKGS="debootstrap skopeo umoci jq zstd gzip tar coreutils findutils perl-base python3-jsonschema time
 binutils gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu
 libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-i386-cross
 binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf binutils-i686-linux-gnu
@@ -35,6 +36,7 @@ check() {
 	# Zydis ships no pkg-config file: its header is the witness.
 	[ -f /usr/include/Zydis/Zydis.h ] || return 1
 	/usr/bin/python3 -c 'import jsonschema' 2>/dev/null || return 1
+	[ -x /usr/bin/time ] || return 1 # GNU time (t-hostile), not the shell's keyword
 	for t in $TOOLS; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || return 1
 	done

@@ -12,22 +12,17 @@ setup_sandbox
 
 SRC=$(cd "$(dirname "$0")/../fixtures/scan" && pwd)
 LIMIT=${SCAN_TIME_LIMIT:-10}
+skip_under_valgrind "the ${LIMIT} s bound on each run" \
+	"memcheck runs ~30x slower; each run gets ${ABICHECK_TIMEOUT:-1800} s instead" &&
+	LIMIT=${ABICHECK_TIMEOUT:-1800}
 S="$WORK/seeds"
 R="$WORK/root"
 H="$R/hostile"
 mkdir -p "$S" "$R/bin" "$H" "$WORK/good/bin"
 
-# --- byte-level helpers (ELF fields are little-endian in every seed) ---
+# --- byte-level helpers (ELF fields are little-endian in every seed; le
+# is lib.sh's) ---
 
-# le FILE OFFSET NBYTES VALUE : writes VALUE little-endian at OFFSET.
-le() {
-	_j=0 _s=
-	while [ $_j -lt "$3" ]; do
-		_s="$_s\\$(printf %03o $((($4 >> (8 * _j)) & 255)))"
-		_j=$((_j + 1))
-	done
-	printf "$_s" | dd of="$1" bs=1 seek="$2" conv=notrunc 2> /dev/null
-}
 # u FILE OFFSET NBYTES : the unsigned little-endian value there, decimal.
 u() { od -An -t "u$3" -j "$2" -N "$3" "$1" | tr -d ' '; }
 # hdr FILE FIELD : a number from readelf -h ("Start of section headers").
@@ -399,22 +394,12 @@ why=$(trouble)
 # and a RUNPATH of 2000 $ORIGINs.
 L="$WORK/ldroot"
 mkdir -p "$L/usr/bin" "$L/usr/lib/x86_64-linux-gnu" "$L/usr/lib/odd" "$L/etc/ld.so.conf.d" "$WORK/stub"
-for lib in $(ldd /bin/true | awk '/=>/ { print $3 } !/=>/ { print $1 }' | grep '^/'); do
-	real=$(readlink -f "$lib")
-	mkdir -p "$L$(dirname "$real")" "$L$(dirname "$lib")"
-	cp "$real" "$L$real"
-	[ "$real" = "$lib" ] || ln -sf "$real" "$L$lib"
-done
+host_libs "$L"
 cp /bin/true "$L/usr/bin/true"
-for name in / /usr/lib ../../../../../etc/passwd libself.so.1 liba.so.1 libb.so.1 libgone.so.1; do
+for name in / /usr/lib ../../../../../etc/passwd libgone.so.1; do
 	build "stub $name" gcc -shared -fPIC -Wl,-soname,"$name" -o "$WORK/stub/$(echo "$name" | tr / _)" "$SRC/lib.c"
 done
-build libself gcc -shared -fPIC -Wl,--no-as-needed,-soname,libself.so.1 -o "$L/usr/lib/x86_64-linux-gnu/libself.so.1" \
-	"$SRC/lib.c" "$WORK/stub/libself.so.1"
-build liba gcc -shared -fPIC -Wl,--no-as-needed,-soname,liba.so.1 -o "$L/usr/lib/x86_64-linux-gnu/liba.so.1" \
-	"$SRC/lib.c" "$WORK/stub/libb.so.1"
-build libb gcc -shared -fPIC -Wl,--no-as-needed,-soname,libb.so.1 -o "$L/usr/lib/x86_64-linux-gnu/libb.so.1" \
-	"$SRC/lib.c" "$WORK/stub/liba.so.1"
+cyclic_libs "$L/usr/lib/x86_64-linux-gnu" "$WORK/stub" "$SRC/lib.c"
 origins=$(awk 'BEGIN { for (i = 0; i < 2000; i++) printf "$ORIGIN"; printf "/x:${ORIGIN}/../lib/$LIB:$PLATFORM" }')
 build weird gcc -O1 -o "$L/usr/bin/weird" "$SRC/dyn-main.c" -Wl,--no-as-needed \
 	"$WORK/stub/_" "$WORK/stub/_usr_lib" "$WORK/stub/.._.._.._.._.._etc_passwd" \
