@@ -137,7 +137,9 @@ if [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind > /dev/null; then
 	valgrind --tool=callgrind --callgrind-out-file="$W/callgrind.out" "$BIN" \
 		"oci-archive:$BENCH/minbase-gzip.tar" -o json --fail-on never -j 1 \
 		--cache-dir "$W/cache" > /dev/null 2> "$W/callgrind.err" || true
-	IR=$(sed -n 's/^==[0-9]*== Collected : *\([0-9]*\).*/\1/p' "$W/callgrind.err")
+	# The live probe's children report too: abicheck's own count is the
+	# largest.
+	IR=$(sed -n 's/^==[0-9]*== Collected : *\([0-9]*\).*/\1/p' "$W/callgrind.err" | sort -n | tail -1)
 fi
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
