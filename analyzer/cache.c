@@ -363,6 +363,7 @@ bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,
 {
 	bool ok = load(c, key, ef, a, out);
 
-	c->reloads += ok;
+	/* A report that went missing is analysed again: a miss like any. */
+	ok ? c->reloads++ : c->misses++;
 	return ok;
 }

@@ -60,7 +60,8 @@ void analysis_cache_key(const struct elf_file *ef, struct digest *key);
  * backend the report is for (the entry does not store pointers). */
 bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 			 const struct elf_file *ef, const struct arch *a, struct site_report *out);
-/* The same for a report this run loaded or stored before (counted apart). */
+/* The same for a report this run loaded or stored before: a hit counts as
+ * a reload, a miss as a miss (the caller analyses the file again). */
 bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,
 			   const struct elf_file *ef, const struct arch *a, struct site_report *out);
 void analysis_cache_store(struct analysis_cache *c, const struct digest *key,

@@ -255,17 +255,10 @@ void function_index_add_starts(struct function_index *fi, const uint64_t *starts
 					end = s[j];
 				break;
 			}
-		{ /* the next known function: ranges are sorted by start */
-			size_t lo = 0, hi = fi->n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-				if (fi->ranges[mid].start <= s[i])
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < fi->n && fi->ranges[lo].start < end)
-				end = fi->ranges[lo].start;
+		{ /* the next known function */
+			size_t next = function_index_upper(fi, s[i]);
+			if (next < fi->n && fi->ranges[next].start < end)
+				end = fi->ranges[next].start;
 		}
 		if (end <= s[i])
 			continue;
@@ -305,19 +298,26 @@ bool function_index_gap(const struct function_index *fi, uint64_t addr, uint64_t
 	return out->start <= addr && addr < out->end;
 }
 
-bool function_index_find(const struct function_index *fi, uint64_t addr,
-			 struct func_range *out)
+size_t function_index_upper(const struct function_index *fi, uint64_t addr)
 {
 	size_t lo = 0, hi = fi->n;
-	bool found = false;
 
-	while (lo < hi) { /* first range starting after addr */
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (fi->ranges[mid].start <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+bool function_index_find(const struct function_index *fi, uint64_t addr,
+			 struct func_range *out)
+{
+	size_t lo = function_index_upper(fi, addr);
+	bool found = false;
+
 	/* Ranges rarely nest (cold parts, aliases); look a few back for the
 	 * smallest one that contains addr. */
 	for (size_t i = lo, steps = 0; i-- > 0 && steps < 16; steps++) {

@@ -26,6 +26,9 @@ struct function_index {
 
 void function_index_build(const struct elf_file *ef, struct function_index *fi);
 void function_index_free(struct function_index *fi);
+/* The index of the first range starting after addr (fi->n when none
+ * does): the ranges before it are all those starting at or before addr. */
+size_t function_index_upper(const struct function_index *fi, uint64_t addr);
 /* The smallest known function containing addr; false when none does. */
 bool function_index_find(const struct function_index *fi, uint64_t addr,
 			 struct func_range *out);

@@ -101,20 +101,13 @@ static long fn_of(const struct reach_object *o, uint64_t addr)
  * falling through from the function before them. */
 static long fn_owner(const struct reach_object *o, uint64_t addr)
 {
-	const struct func_range *r = o->scan.sites.funcs.ranges;
-	size_t lo = 0, hi = o->scan.sites.funcs.n;
 	long f = fn_of(o, addr);
+	size_t next;
 
 	if (f >= 0)
 		return f;
-	while (lo < hi) { /* the first range starting after addr */
-		size_t mid = lo + (hi - lo) / 2;
-		if (r[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? (long)lo - 1 : -1;
+	next = function_index_upper(&o->scan.sites.funcs, addr);
+	return next ? (long)next - 1 : -1;
 }
 
 /* A function starting exactly at addr (a pointer's target). */
@@ -278,11 +271,20 @@ const struct elf_scan *reach_scan_sites(struct reach_ctx *rc, const struct image
 	return &o->scan;
 }
 
-static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n)
+static struct reach_object *find_object(const struct reach_ctx *rc, const struct image_node *n)
 {
 	for (size_t i = 0; i < rc->nobjs; i++)
 		if (rc->objs[i]->node == n)
 			return rc->objs[i];
+	return NULL;
+}
+
+static struct reach_object *object(struct reach_ctx *rc, const struct image_node *n)
+{
+	struct reach_object *o = find_object(rc, n);
+
+	if (o)
+		return o;
 	xgrow((void **)&rc->objs, &rc->capobjs, rc->nobjs, sizeof(*rc->objs));
 	return rc->objs[rc->nobjs++] = load_object(rc, n);
 }
@@ -378,14 +380,6 @@ static void *prep_worker(void *arg)
 	return NULL;
 }
 
-static bool loaded(const struct reach_ctx *rc, const struct image_node *n)
-{
-	for (size_t i = 0; i < rc->nobjs; i++)
-		if (rc->objs[i]->node == n)
-			return true;
-	return false;
-}
-
 /* Each object's analysis is independent of the others (own libelf
  * handle, own capstone handles, the cache's files renamed into place),
  * so the files are spread over threads; the walks that join them stay on
@@ -399,7 +393,7 @@ void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, 
 
 	p.nodes = xcalloc(n + 1, sizeof(*p.nodes));
 	for (size_t i = 0; i < n; i++)
-		if (!loaded(rc, nodes[i]))
+		if (!find_object(rc, nodes[i]))
 			p.nodes[p.n++] = nodes[i];
 	p.out = xcalloc(p.n + 1, sizeof(*p.out));
 	if (threads < 1)

@@ -7,8 +7,15 @@
 #include "analyzer/arch.h"
 #include "analyzer/cache.h"
 
+static const struct arch *scan_arch(const struct elf_file *ef)
+{
+	return arch_for_elf(ef->ehdr.e_machine, ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
+}
+
+/* reload: the report was in the cache earlier in this run (counted apart,
+ * elf_scan_reload_sites). */
 static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
-		   const char *sha256, struct ac_error *err)
+		   const char *sha256, bool reload, struct ac_error *err)
 {
 	struct digest key;
 
@@ -21,7 +28,8 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 		analysis_cache_key(&scan->file, &key);
 	}
 	memcpy(scan->sha256, key.hex, 64);
-	if (analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
+	if (reload ? analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites)
+		   : analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
 		return 0;
 	/* Failures are not cached: they are cheap to find again. */
 	if (analyze_sites(&scan->file, a, &scan->sites, err) < 0)
@@ -48,10 +56,9 @@ void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 	else if (scan->facts.ident.kind == ELF_KIND_INVALID)
 		snprintf(scan->error, sizeof(scan->error), "%s",
 			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
-	a = arch_for_elf(scan->file.ehdr.e_machine,
-			 scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
+	a = scan_arch(&scan->file);
 	if (a && scan->file.ehdr.e_ident[EI_DATA] == ELFDATA2LSB) {
-		if (analyze(scan, a, cache, sha256, &err) == 0)
+		if (analyze(scan, a, cache, sha256, false, &err) == 0)
 			scan->has_sites = true;
 		else if (!scan->error[0])
 			snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
@@ -70,17 +77,13 @@ void elf_scan_release_sites(struct elf_scan *scan)
 int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 {
 	struct ac_error err;
-	const struct arch *a = arch_for_elf(scan->file.ehdr.e_machine,
-					    scan->file.ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
-	struct digest key = { .alg = DIGEST_SHA256 };
+	const struct arch *a = scan_arch(&scan->file);
 
 	if (!scan->sites_released)
 		return 0;
 	scan->sites_released = false;
-	memcpy(key.hex, scan->sha256, sizeof(scan->sha256));
 	/* The entry was there a moment ago; if it went, analyse again. */
-	if (!a || (!analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites) &&
-		   analyze(scan, a, cache, scan->sha256, &err) < 0)) {
+	if (!a || analyze(scan, a, cache, scan->sha256, true, &err) < 0) {
 		scan->has_sites = false;
 		return -1;
 	}

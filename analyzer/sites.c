@@ -372,41 +372,35 @@ static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
 	return false;
 }
 
-/* The ranges symbols and CFI gave, before call targets add more: their
- * starts, and max_end[i], the furthest end among ranges 0..i.  Ranges nest
- * and overlap, so the last one starting at or before an address is not
- * enough; the address is covered when max_end of that one passes it.  (A
- * linear scan per edge cost O(edges x functions): 84% of a cold run on an
- * image with libLLVM.) */
+/* The ranges symbols and CFI gave, before call targets add more (a
+ * copy: adding reorders fi), and max_end[i], the furthest end among
+ * ranges 0..i.  Ranges nest and overlap, so the last one starting at or
+ * before an address is not enough; the address is covered when max_end of
+ * that one passes it.  (A linear scan per edge cost O(edges x functions):
+ * 84% of a cold run on an image with libLLVM.) */
 struct coverage {
-	uint64_t *start, *max_end;
-	size_t n;
+	struct function_index known;
+	uint64_t *max_end;
 };
 
 static void coverage_init(struct coverage *cv, const struct function_index *fi)
 {
-	cv->n = fi->n;
-	cv->start = xcalloc(cv->n + 1, sizeof(*cv->start));
-	cv->max_end = xcalloc(cv->n + 1, sizeof(*cv->max_end));
-	for (size_t i = 0; i < cv->n; i++) {
+	size_t n = fi->n;
+
+	cv->known = (struct function_index){ .ranges = xcalloc(n + 1, sizeof(*fi->ranges)), .n = n };
+	cv->max_end = xcalloc(n + 1, sizeof(*cv->max_end));
+	for (size_t i = 0; i < n; i++) {
 		uint64_t e = fi->ranges[i].end;
-		cv->start[i] = fi->ranges[i].start;
+		cv->known.ranges[i] = fi->ranges[i];
 		cv->max_end[i] = i && cv->max_end[i - 1] > e ? cv->max_end[i - 1] : e;
 	}
 }
 
 static bool covered(const struct coverage *cv, uint64_t addr)
 {
-	size_t lo = 0, hi = cv->n;
+	size_t next = function_index_upper(&cv->known, addr);
 
-	while (lo < hi) { /* the first range starting after addr */
-		size_t mid = lo + (hi - lo) / 2;
-		if (cv->start[mid] <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo > 0 && cv->max_end[lo - 1] > addr;
+	return next > 0 && cv->max_end[next - 1] > addr;
 }
 
 /* Stripped code without CFI (musl's libc.so) has no bounds for its hidden
@@ -443,7 +437,7 @@ static void add_call_targets(struct ctx *c)
 		function_index_add_starts(fi, starts, n, c->ef->code, c->ef->ncode);
 		free(starts);
 	}
-	free(cv.start);
+	function_index_free(&cv.known);
 	free(cv.max_end);
 }
 
