@@ -230,7 +230,7 @@ static int set_limit(int opt, const char *arg, struct image_limits *l)
 	return 0;
 }
 
-/* 0..max, for the registry's timeout and retries. */
+/* 0..max: --jobs, the registry's timeout and retries. */
 static int parse_small(const char *s, unsigned max, unsigned *out)
 {
 	char *end;
@@ -318,15 +318,10 @@ static int handle_option(int c, struct cli_options *o)
 			return usage_error("unknown --fail-on '%s' (fail, warn or never)", optarg);
 		return -1;
 	case OPT_ALL: o->entrypoint_only = false; return -1;
-	case 'j': {
-		char *end;
-		unsigned long j = strtoul(optarg, &end, 10);
-
-		if (!*optarg || *end || j < 1 || j > JOBS_MAX)
+	case 'j':
+		if (parse_small(optarg, JOBS_MAX, &o->jobs) < 0 || !o->jobs)
 			return usage_error("invalid --jobs '%s' (1 to 256)", optarg);
-		o->jobs = (unsigned)j;
 		return -1;
-	}
 	case OPT_ENTRYPOINT_ONLY: o->entrypoint_only = true; return -1;
 	case OPT_LIBSECCOMP: o->libseccomp = optarg; return -1;
 	case OPT_CAP_ADD: o->cap_add = optarg; return -1;
