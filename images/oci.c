@@ -2,8 +2,8 @@
  * oci-layout, index.json, nested indexes, manifests, platform choice.
  * Used for oci: directories and oci-archive: files alike (the blob store
  * hides which), and from the first manifest on by registries (registry.c),
- * whose documents come through a struct plan_source.  Every blob read is checked against its descriptor's size
- * and digest before it is parsed.
+ * whose documents come through a struct plan_source.  Every blob read is
+ * checked against its descriptor's size and digest before it is parsed.
  */
 #include <stdio.h>
 #include <string.h>

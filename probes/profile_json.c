@@ -15,15 +15,6 @@ static json_t *jtri(enum tristate t)
 	return t == TRI_UNKNOWN ? json_null() : json_boolean(t == TRI_YES);
 }
 
-/* Strings from a .config or the host (a release, an option's value, a
- * binfmt handler's name) are bytes: json_string refuses non-UTF-8 and the
- * object holding it would silently lose the key, leaving a saved profile
- * that does not load. */
-static json_t *jstr(const char *s)
-{
-	return json_text(s);
-}
-
 static int cmp_name(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -87,6 +78,10 @@ static int cmp_config(const void *a, const void *b)
 		      (*(const struct config_option *const *)b)->name);
 }
 
+/* Strings from a .config or the host (a release, an option's value, a
+ * binfmt handler's name) are bytes: json_string refuses non-UTF-8 and the
+ * object holding one would silently lose the key, leaving a saved profile
+ * that does not load; json_text writes them all. */
 json_t *profile_to_json(const struct kernel_profile *p)
 {
 	json_t *j = json_object(), *abis = json_array(), *handlers = json_array();
@@ -94,13 +89,13 @@ json_t *profile_to_json(const struct kernel_profile *p)
 	const struct config_option **opts = xcalloc(p->nconfig + 1, sizeof(*opts));
 
 	json_object_set_new(j, "schema", json_string(PROFILE_SCHEMA));
-	json_object_set_new(j, "source", jstr(p->source));
+	json_object_set_new(j, "source", json_text(p->source));
 	json_object_set_new(j, "kernel",
-			    json_pack("{s:o, s:[i,i,i], s:o, s:s}", "release", jstr(p->release),
+			    json_pack("{s:o, s:[i,i,i], s:o, s:s}", "release", json_text(p->release),
 				      "version", (int)p->version[0], (int)p->version[1],
-				      (int)p->version[2], "machine", jstr(p->machine), "basis",
+				      (int)p->version[2], "machine", json_text(p->machine), "basis",
 				      basis_name(p->release_basis)));
-	json_object_set_new(j, "cmdline", jstr(p->cmdline));
+	json_object_set_new(j, "cmdline", json_text(p->cmdline));
 	json_object_set_new(j, "page_size",
 			    json_pack("{s:o, s:s}", "bytes",
 				      p->page_size ? json_integer((json_int_t)p->page_size) : json_null(),
@@ -115,9 +110,10 @@ json_t *profile_to_json(const struct kernel_profile *p)
 	for (size_t i = 0; i < p->nbinfmt; i++) {
 		const struct binfmt_handler *h = &p->binfmt[i];
 		json_array_append_new(handlers,
-				      json_pack("{s:o, s:b, s:o, s:o, s:o}", "name", jstr(h->name), "enabled",
-						h->enabled, "interpreter", jstr(h->interpreter), "flags",
-						jstr(h->flags), "arch", jstr(h->arch)));
+				      json_pack("{s:o, s:b, s:o, s:o, s:o}", "name", json_text(h->name),
+						"enabled", h->enabled, "interpreter",
+						json_text(h->interpreter), "flags",
+						json_text(h->flags), "arch", json_text(h->arch)));
 	}
 	json_object_set_new(j, "binfmt_misc", json_pack("{s:b, s:o}", "mounted", p->binfmt_misc_mounted,
 							"handlers", handlers));
@@ -128,13 +124,13 @@ json_t *profile_to_json(const struct kernel_profile *p)
 				      "hybrid", p->cgroup_hybrid));
 	json_object_set_new(j, "container",
 			    json_pack("{s:o, s:o, s:o}", "detected", jtri(p->in_container), "hint",
-				      jstr(p->container_hint), "self_seccomp",
+				      json_text(p->container_hint), "self_seccomp",
 				      p->self_seccomp >= 0 ? json_integer(p->self_seccomp) : json_null()));
 	for (size_t i = 0; i < p->nconfig; i++)
 		opts[i] = &p->config[i];
 	sort_array(opts, p->nconfig, sizeof(*opts), cmp_config);
 	for (size_t i = 0; i < p->nconfig; i++)
-		json_object_set_new(config, opts[i]->name, jstr(opts[i]->value));
+		json_object_set_new(config, opts[i]->name, json_text(opts[i]->value));
 	free(opts);
 	json_object_set_new(j, "config", config);
 	for (size_t i = 0; i < p->nassumptions; i++)
