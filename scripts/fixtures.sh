@@ -29,20 +29,37 @@ mkdir -p "$FIXTURES"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
+# Each tree is built into DIR.tmp and moved into place, marked complete,
+# only once it is whole: an interrupted build is redone, never used.
+# unbuilt DIR : true (clearing DIR.tmp) when DIR is not built yet.
+unbuilt() {
+	[ -f "$1/.abicheck-complete" ] && return 1
+	rm -rf "$1.tmp"
+}
+# bootstrap DIR LOG SUITE OPTION... : debootstrap OPTION... SUITE into DIR.tmp.
+bootstrap() {
+	b_dir=$1 b_log=$2 b_suite=$3
+	shift 3
+	echo "fixtures: debootstrap $* $b_suite (once, cached in $FIXTURES)" >&2
+	$SUDO debootstrap "$@" "$b_suite" "$b_dir.tmp" "$MIRROR" >"$b_log" 2>&1 ||
+		{ echo "fixtures: debootstrap failed, see $b_log" >&2; exit 1; }
+}
+# built DIR : DIR.tmp moved into place and marked complete.
+built() {
+	rm -rf "$1"
+	mv "$1.tmp" "$1"
+	touch "$1/.abicheck-complete"
+}
+
 # rootfs [SUITE]: the bookworm tree keeps its historical log name.
 rootfs() {
 	suite=${1:-$SUITE}
 	dir="$FIXTURES/$suite-minbase"
 	log="$FIXTURES/debootstrap.log"
 	[ "$suite" = "$SUITE" ] || log="$FIXTURES/debootstrap-$suite.log"
-	if [ ! -f "$dir/.abicheck-complete" ]; then
-		echo "fixtures: debootstrap --variant=minbase $suite (once, cached in $FIXTURES)" >&2
-		rm -rf "$dir.tmp"
-		$SUDO debootstrap --variant=minbase "$suite" "$dir.tmp" "$MIRROR" >"$log" 2>&1 ||
-			{ echo "fixtures: debootstrap failed, see $log" >&2; exit 1; }
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-		touch "$dir/.abicheck-complete"
+	if unbuilt "$dir"; then
+		bootstrap "$dir" "$log" "$suite" --variant=minbase
+		built "$dir"
 	fi
 	echo "$dir"
 }
@@ -59,16 +76,11 @@ LARGE_PKGS=build-essential,python3,python3-dev,python3-pip,git,cmake,clang
 # rootfs_with NAME PACKAGES : minbase plus PACKAGES, as $SUITE-NAME.
 rootfs_with() {
 	dir="$FIXTURES/$SUITE-$1"
-	if [ ! -f "$dir/.abicheck-complete" ]; then
-		echo "fixtures: debootstrap --variant=minbase --include=$2 $SUITE (once, cached in $FIXTURES)" >&2
-		rm -rf "$dir.tmp"
-		$SUDO debootstrap --variant=minbase --include="$2" "$SUITE" "$dir.tmp" "$MIRROR" \
-			>"$FIXTURES/debootstrap-$1.log" 2>&1 ||
-			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap-$1.log" >&2; exit 1; }
+	if unbuilt "$dir"; then
+		bootstrap "$dir" "$FIXTURES/debootstrap-$1.log" "$SUITE" --variant=minbase \
+			--include="$2"
 		rm -f "$dir.tmp/var/cache/apt/archives"/*.deb
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-		touch "$dir/.abicheck-complete"
+		built "$dir"
 	fi
 	echo "$dir"
 }
@@ -78,17 +90,12 @@ rootfs_with() {
 # host.  The unpacked .deb files stay in var/cache/apt/archives.
 rootfs_arm64() {
 	dir="$FIXTURES/$SUITE-minbase-arm64"
-	if [ ! -f "$dir/.abicheck-complete" ]; then
-		echo "fixtures: debootstrap --foreign --arch=arm64 --variant=minbase $SUITE (once, cached in $FIXTURES)" >&2
-		rm -rf "$dir.tmp"
-		$SUDO debootstrap --foreign --arch=arm64 --variant=minbase "$SUITE" "$dir.tmp" "$MIRROR" \
-			>"$FIXTURES/debootstrap-arm64.log" 2>&1 ||
-			{ echo "fixtures: debootstrap failed, see $FIXTURES/debootstrap-arm64.log" >&2; exit 1; }
+	if unbuilt "$dir"; then
+		bootstrap "$dir" "$FIXTURES/debootstrap-arm64.log" "$SUITE" --foreign --arch=arm64 \
+			--variant=minbase
 		[ -f "$dir.tmp/usr/lib/aarch64-linux-gnu/libc.so.6" ] ||
 			{ echo "fixtures: arm64 rootfs has no usr/lib/aarch64-linux-gnu/libc.so.6" >&2; exit 1; }
-		rm -rf "$dir"
-		mv "$dir.tmp" "$dir"
-		touch "$dir/.abicheck-complete"
+		built "$dir"
 	fi
 	echo "$dir"
 }
