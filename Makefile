@@ -2,7 +2,7 @@
 # `make test` are the two set-up commands (they install what they need).
 
 CC       ?= cc
-PKGS     := libelf libarchive libseccomp jansson libcrypto zlib libzstd capstone libcurl
+PKGS     := libelf libarchive libseccomp jansson libcrypto zlib libzstd libisal capstone libcurl
 OPTFLAGS ?= -O2 -g
 CFLAGS   := -std=c11 -Wall -Wextra -Werror $(OPTFLAGS) -D_GNU_SOURCE -I. $(EXTRA_CFLAGS)
 LDFLAGS  += $(EXTRA_LDFLAGS)

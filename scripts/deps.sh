@@ -8,7 +8,7 @@ set -eu
 # libcurl speaks HTTP to engines' unix sockets (images/engine_http.c) and
 # to registries (images/http.c).
 BUILD_PKGS="build-essential pkg-config libelf-dev libarchive-dev libseccomp-dev
-libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libcapstone-dev libzydis-dev jq
+libjansson-dev libcmocka-dev libssl-dev zlib1g-dev libzstd-dev libisal-dev libcapstone-dev libzydis-dev jq
 libcurl4-openssl-dev"
 # Tests: real producers and a reference unpacker for fixture images;
 # python3-jsonschema validates reports against data/schema/; podman's API
@@ -26,7 +26,7 @@ docker-registry apache2-utils openssl"
 # runtimes, packaged apart from clang since LLVM 14 (only recommended).
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
-PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd capstone libcurl"
+PC_MODULES="libelf libarchive libseccomp jansson cmocka libcrypto zlib libzstd libisal capstone libcurl"
 TOOLS="debootstrap skopeo umoci jq zstd gzip tar sha256sum perl objdump
 aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc i686-linux-gnu-gcc aarch64-linux-gnu-objdump musl-gcc strace
 podman docker-registry htpasswd openssl"
