@@ -5,8 +5,6 @@
 #include <malloc.h>
 
 #include <stdio.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include "analyzer/elf_facts.h"
 #include "analyzer/functions.h"
 #include "common/digest.h"
+#include "common/parallel.h"
 #include "common/sort.h"
 #include "common/tempdir.h"
 #include "common/xalloc.h"
@@ -47,6 +46,7 @@ struct reach_object {
 	size_t ntaken;
 	long *site_fn, *wcall_fn, *vs_fn;
 	uint64_t used; /* rc->clock of the last walk that needed it */
+	bool queued;   /* reach_programs: its graph is on this round's list */
 };
 
 /* Site reports and graphs of an image's objects held at once, beyond the
@@ -366,52 +366,36 @@ struct prep {
 	struct reach_ctx *rc;
 	const struct image_node **nodes;
 	struct reach_object **out;
-	size_t n;
-	atomic_size_t next;
 };
 
-static void *prep_worker(void *arg)
+static void prep_one(void *ctx, size_t i)
 {
-	struct prep *p = arg;
-	size_t i;
+	struct prep *p = ctx;
 
-	while ((i = atomic_fetch_add(&p->next, 1)) < p->n && !ac_interrupted())
-		p->out[i] = load_object(p->rc, p->nodes[i]);
-	return NULL;
+	p->out[i] = load_object(p->rc, p->nodes[i]);
 }
 
 /* Each object's analysis is independent of the others (own libelf
  * handle, own capstone handles, the cache's files renamed into place),
- * so the files are spread over threads; the walks that join them stay on
- * one thread. */
+ * so the files are spread over threads. */
 void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, size_t n,
 		   unsigned threads)
 {
 	struct prep p = { .rc = rc };
-	pthread_t *tids;
-	size_t started = 0;
+	size_t todo = 0;
 
 	p.nodes = xcalloc(n + 1, sizeof(*p.nodes));
 	for (size_t i = 0; i < n; i++)
 		if (!find_object(rc, nodes[i]))
-			p.nodes[p.n++] = nodes[i];
-	p.out = xcalloc(p.n + 1, sizeof(*p.out));
-	if (threads < 1)
-		threads = 1;
-	tids = xcalloc(threads, sizeof(*tids));
+			p.nodes[todo++] = nodes[i];
+	p.out = xcalloc(todo + 1, sizeof(*p.out));
 	elf_version(EV_CURRENT); /* libelf's one global, set before threads read it */
-	for (unsigned t = 1; t < threads && t < p.n; t++)
-		if (pthread_create(&tids[started], NULL, prep_worker, &p) == 0)
-			started++;
-	prep_worker(&p);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(tids[t], NULL);
-	for (size_t i = 0; i < p.n; i++)
+	parallel_for(todo, threads, prep_one, &p);
+	for (size_t i = 0; i < todo; i++)
 		if (p.out[i]) {
 			xgrow((void **)&rc->objs, &rc->capobjs, rc->nobjs, sizeof(*rc->objs));
 			rc->objs[rc->nobjs++] = p.out[i];
 		}
-	free(tids);
 	free(p.out);
 	free(p.nodes);
 }
@@ -819,93 +803,206 @@ static bool walk_key(const struct walk *w, long interp, struct digest *key)
 	return true;
 }
 
-void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
-{
-	struct walk w = { .program = NULL };
-	struct load_closure lc;
+/* A program's walk.  job_begin asks the loader and the object table,
+ * which are not thread-safe: on the calling thread.  The rest reads only
+ * objects whose graphs are built, and writes only the job's own result
+ * and cache entry: on any thread. */
+struct walk_job {
+	struct walk w;
 	char prog[4100];
 	long interp;
 	struct digest key;
-	bool cacheable;
+	bool cacheable, done;
+	struct reach_result *out;
+};
+
+static void job_begin(struct reach_ctx *rc, const struct image_node *program,
+		      struct walk_job *j, struct reach_result *out)
+{
+	struct load_closure lc;
 
 	memset(out, 0, sizeof(*out));
-	rc->clock++;
-	snprintf(prog, sizeof(prog), "/%s", program->path);
-	w.program = prog;
-	add_walk_object(&w, rc, program);
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+	snprintf(j->prog, sizeof(j->prog), "/%s", program->path);
+	j->w.program = j->prog;
+	add_walk_object(&j->w, rc, program);
 	loader_closure(rc->loader, program, &lc);
 	for (size_t i = 0; i < lc.nlibs; i++)
-		add_walk_object(&w, rc, lc.libs[i].node);
+		add_walk_object(&j->w, rc, lc.libs[i].node);
 	load_closure_free(&lc);
-	interp = interpreter(&w, rc);
-	cacheable = rc->cache && walk_key(&w, interp, &key);
-	if (cacheable && reach_result_load(rc->cache, &key, out)) {
-		free(w.objs);
-		return;
-	}
-	for (size_t i = 0; i < w.nobjs; i++)
-		ensure_graph(rc, w.objs[i]);
-	w.base = xcalloc(w.nobjs + 1, sizeof(size_t));
-	for (size_t i = 0; i < w.nobjs; i++)
-		w.base[i + 1] = w.base[i] + w.objs[i]->scan.sites.funcs.n;
-	w.nodes = w.base[w.nobjs];
-	w.parent = xcalloc(w.nodes + 1, sizeof(long));
-	w.via = xcalloc(w.nodes + 1, 1);
-	w.via_import = xcalloc(w.nodes + 1, sizeof(uint32_t));
-	w.depth = xcalloc(w.nodes + 1, sizeof(uint32_t));
-	w.startup = xcalloc(w.nodes + 1, sizeof(bool));
-	w.queue = xcalloc(w.nodes + 1, sizeof(size_t));
-	w.taken_done = xcalloc(w.nobjs + 1, sizeof(bool));
-	w.bound = xcalloc(w.nobjs + 1, sizeof(long *));
-	for (size_t i = 0; i < w.nobjs; i++)
-		w.bound[i] = xcalloc(w.objs[i]->dyn.nimports + 1, sizeof(long));
-
-	startup_roots(&w, interp);
-	run(&w, false);
-	for (size_t i = 0; i < w.nodes; i++)
-		w.startup[i] = w.depth[i] != 0;
-	reset(&w);
-	program_roots(&w);
-	startup_roots(&w, interp);
-	run(&w, true);
-
-	out->per_object = xcalloc(w.nobjs + 1, sizeof(*out->per_object));
-	out->nper_object = w.nobjs;
-	for (size_t i = 0; i < w.nobjs; i++) {
-		struct reach_object_stats *ps = &out->per_object[i];
-		snprintf(ps->label, sizeof(ps->label), "%s", w.objs[i]->label);
-		ps->functions = w.objs[i]->scan.sites.funcs.n;
-		ps->indirect_calls = w.objs[i]->scan.sites.nindirect;
-		ps->address_taken = w.objs[i]->ntaken;
-		for (size_t f = 0; f < ps->functions; f++)
-			ps->reached += w.depth[w.base[i] + f] != 0;
-		out->indirect_calls += w.objs[i]->scan.sites.nindirect;
-		if (!w.objs[i]->ok)
-			continue;
-		collect_object(out, &w, i);
-		collect_vdso(out, &w, i);
-	}
-	for (size_t i = 0; i < w.nodes; i++)
-		out->functions += w.depth[i] != 0;
-	out->objects = w.nobjs;
-	note_unbound(out, &w);
-	if (cacheable)
-		reach_result_store(rc->cache, &key, out);
-	free(w.objs);
-	free(w.base);
-	free(w.parent);
-	free(w.via);
-	free(w.via_import);
-	free(w.depth);
-	free(w.startup);
-	free(w.queue);
-	free(w.taken_done);
-	for (size_t i = 0; i < w.nobjs; i++)
-		free(w.bound[i]);
-	free(w.bound);
-	trim(rc);
+	j->interp = interpreter(&j->w, rc);
+	j->cacheable = rc->cache && walk_key(&j->w, j->interp, &j->key);
 }
 
+static void job_load(struct reach_ctx *rc, struct walk_job *j)
+{
+	j->done = j->cacheable && reach_result_load(rc->cache, &j->key, j->out);
+}
+
+static void collect(struct walk *w, struct reach_result *out)
+{
+	out->per_object = xcalloc(w->nobjs + 1, sizeof(*out->per_object));
+	out->nper_object = w->nobjs;
+	for (size_t i = 0; i < w->nobjs; i++) {
+		struct reach_object_stats *ps = &out->per_object[i];
+		snprintf(ps->label, sizeof(ps->label), "%s", w->objs[i]->label);
+		ps->functions = w->objs[i]->scan.sites.funcs.n;
+		ps->indirect_calls = w->objs[i]->scan.sites.nindirect;
+		ps->address_taken = w->objs[i]->ntaken;
+		for (size_t f = 0; f < ps->functions; f++)
+			ps->reached += w->depth[w->base[i] + f] != 0;
+		out->indirect_calls += w->objs[i]->scan.sites.nindirect;
+		if (!w->objs[i]->ok)
+			continue;
+		collect_object(out, w, i);
+		collect_vdso(out, w, i);
+	}
+	for (size_t i = 0; i < w->nodes; i++)
+		out->functions += w->depth[i] != 0;
+	out->objects = w->nobjs;
+	note_unbound(out, w);
+}
+
+static void walk_alloc(struct walk *w)
+{
+	w->base = xcalloc(w->nobjs + 1, sizeof(size_t));
+	for (size_t i = 0; i < w->nobjs; i++)
+		w->base[i + 1] = w->base[i] + w->objs[i]->scan.sites.funcs.n;
+	w->nodes = w->base[w->nobjs];
+	w->parent = xcalloc(w->nodes + 1, sizeof(long));
+	w->via = xcalloc(w->nodes + 1, 1);
+	w->via_import = xcalloc(w->nodes + 1, sizeof(uint32_t));
+	w->depth = xcalloc(w->nodes + 1, sizeof(uint32_t));
+	w->startup = xcalloc(w->nodes + 1, sizeof(bool));
+	w->queue = xcalloc(w->nodes + 1, sizeof(size_t));
+	w->taken_done = xcalloc(w->nobjs + 1, sizeof(bool));
+	w->bound = xcalloc(w->nobjs + 1, sizeof(long *));
+	for (size_t i = 0; i < w->nobjs; i++)
+		w->bound[i] = xcalloc(w->objs[i]->dyn.nimports + 1, sizeof(long));
+}
+
+static void walk_free(struct walk *w)
+{
+	free(w->base);
+	free(w->parent);
+	free(w->via);
+	free(w->via_import);
+	free(w->depth);
+	free(w->startup);
+	free(w->queue);
+	free(w->taken_done);
+	for (size_t i = 0; w->bound && i < w->nobjs; i++)
+		free(w->bound[i]);
+	free(w->bound);
+	free(w->objs);
+}
+
+/* The walks themselves, once every object of the job has its graph. */
+static void job_walk(struct reach_ctx *rc, struct walk_job *j)
+{
+	struct walk *w = &j->w;
+
+	if (j->done)
+		return;
+	walk_alloc(w);
+	startup_roots(w, j->interp);
+	run(w, false);
+	for (size_t i = 0; i < w->nodes; i++)
+		w->startup[i] = w->depth[i] != 0;
+	reset(w);
+	program_roots(w);
+	startup_roots(w, j->interp);
+	run(w, true);
+	collect(w, j->out);
+	if (j->cacheable)
+		reach_result_store(rc->cache, &j->key, j->out);
+}
+
+void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
+{
+	struct walk_job j;
+
+	rc->clock++;
+	job_begin(rc, program, &j, out);
+	job_load(rc, &j);
+	if (!j.done) {
+		for (size_t i = 0; i < j.w.nobjs; i++)
+			ensure_graph(rc, j.w.objs[i]);
+		job_walk(rc, &j);
+	}
+	walk_free(&j.w);
+	if (!j.done)
+		trim(rc);
+}
+
+/* ---- many programs' walks at once ---- */
+
+struct batch {
+	struct reach_ctx *rc;
+	struct walk_job *jobs;
+	struct reach_object **graphs; /* objects a walk needs a graph of */
+};
+
+static void load_one(void *ctx, size_t i)
+{
+	struct batch *b = ctx;
+
+	job_load(b->rc, &b->jobs[i]);
+}
+
+static void graph_one(void *ctx, size_t i)
+{
+	struct batch *b = ctx;
+
+	ensure_graph(b->rc, b->graphs[i]);
+}
+
+static void walk_one(void *ctx, size_t i)
+{
+	struct batch *b = ctx;
+
+	job_walk(b->rc, &b->jobs[i]);
+}
+
+/* Three rounds, each spread over the threads: cached results; the graphs
+ * the other walks need, each object built by one thread; the walks, which
+ * then only read the objects. */
+void reach_programs(struct reach_ctx *rc, const struct image_node *const *programs, size_t n,
+		    unsigned threads, struct reach_result *out)
+{
+	struct batch b = { .rc = rc, .jobs = xcalloc(n + 1, sizeof(*b.jobs)) };
+	size_t ngraphs = 0, cap = 0, walked = 0;
+
+	rc->clock++;
+	for (size_t i = 0; i < n; i++)
+		job_begin(rc, programs[i], &b.jobs[i], &out[i]);
+	parallel_for(n, threads, load_one, &b);
+	for (size_t i = 0; i < n; i++) {
+		struct walk *w = &b.jobs[i].w;
+		if (b.jobs[i].done)
+			continue;
+		walked++;
+		for (size_t k = 0; k < w->nobjs; k++) {
+			struct reach_object *o = w->objs[k];
+			if (!o->ok || o->graph_ready || o->queued)
+				continue;
+			o->queued = true;
+			xgrow((void **)&b.graphs, &cap, ngraphs, sizeof(*b.graphs));
+			b.graphs[ngraphs++] = o;
+		}
+	}
+	parallel_for(ngraphs, threads, graph_one, &b);
+	for (size_t i = 0; i < ngraphs; i++)
+		b.graphs[i]->queued = false;
+	parallel_for(n, threads, walk_one, &b);
+	for (size_t i = 0; i < n; i++)
+		walk_free(&b.jobs[i].w);
+	free(b.jobs);
+	free(b.graphs);
+	if (walked)
+		trim(rc);
+}
 
 void reach_result_free(struct reach_result *r)
 {

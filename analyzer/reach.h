@@ -14,6 +14,8 @@
  * Over-approximation is deliberate (recall first, as sysfilter/Confine):
  * the counts of indirect calls per object say how much.
  * Ownership: reach_ctx caches objects across programs of one image.
+ * Threads: reach_prepare and reach_programs spread their work over
+ * threads themselves; a reach_ctx is otherwise used from one thread.
  */
 #ifndef ABICHECK_ANALYZER_REACH_H
 #define ABICHECK_ANALYZER_REACH_H
@@ -103,6 +105,12 @@ void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, 
 
 /* Everything `program` (an ELF node of the image) can reach. */
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);
+/* The same for `n` programs, walked on `threads` threads: out[i] is
+ * programs[i]'s, exactly as reach_program would give it.  Every object
+ * the walks need holds its graph until they are all done, so callers
+ * pass a few dozen programs at a time, not a whole image. */
+void reach_programs(struct reach_ctx *rc, const struct image_node *const *programs, size_t n,
+		    unsigned threads, struct reach_result *out);
 void reach_result_free(struct reach_result *r);
 
 /* A result in the analysis cache (analyzer/reach_cache.c), keyed by all

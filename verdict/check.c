@@ -33,8 +33,9 @@ static struct program_verdict *new_verdict(struct checker *ck, const char *path,
 	return pv;
 }
 
-static void run_rules(struct checker *ck, const struct image_node *n, const char *via,
-		      struct program_verdict *pv)
+/* The rules for program n, given what it reaches (NULL: walked here). */
+static void run_rules_with(struct checker *ck, const struct image_node *n, const char *via,
+			   struct program_verdict *pv, struct reach_result *reach)
 {
 	char label[4200];
 	struct load_closure cl;
@@ -42,7 +43,7 @@ static void run_rules(struct checker *ck, const struct image_node *n, const char
 	const struct elf_scan *s = reach_scan(&ck->rc, n);
 	struct rule_ctx c = {
 		.img = ck->img, .node = n, .label = label, .scan = s, .closure = &cl,
-		.reach = &rr, .rc = &ck->rc, .profile = ck->rq->profile,
+		.reach = reach ? reach : &rr, .rc = &ck->rc, .profile = ck->rq->profile,
 		.seccomp = ck->rq->seccomp, .via = via,
 	};
 
@@ -52,14 +53,22 @@ static void run_rules(struct checker *ck, const struct image_node *n, const char
 		return;
 	}
 	loader_closure(&ck->ld, n, &cl);
-	reach_program(&ck->rc, n, &rr);
+	if (!reach)
+		reach_program(&ck->rc, n, &rr);
 	rule_exec(&c, pv);
 	rule_loader(&c, pv);
 	rule_kernel(&c, pv);
 	rule_vsyscall(&c, pv);
 	rule_syscalls(&c, pv);
-	reach_result_free(&rr);
+	if (!reach)
+		reach_result_free(&rr);
 	load_closure_free(&cl);
+}
+
+static void run_rules(struct checker *ck, const struct image_node *n, const char *via,
+		      struct program_verdict *pv)
+{
+	run_rules_with(ck, n, via, pv, NULL);
 }
 
 /* "#!/bin/sh -e" in the kept head -> "/bin/sh", or false. */
@@ -155,25 +164,46 @@ static void prepare_all(struct checker *ck, struct image_node **all, size_t coun
 	free(elf);
 }
 
+/* Programs per reach_programs call: enough that the threads rarely wait
+ * on one long walk at the end of a batch, few enough that the batch's
+ * results and graphs stay small. */
+#define WALK_BATCH 48
+
 static void check_rest(struct checker *ck, const struct image_node *skip)
 {
-	size_t count;
+	size_t count, nprog = 0;
 	struct image_node **all = tree_sorted(ck->img->tree, &count);
+	const struct image_node **prog = xcalloc(count + 1, sizeof(*prog));
+	size_t *at = xcalloc(count + 1, sizeof(*at));
+	struct reach_result rr[WALK_BATCH];
 
 	prepare_all(ck, all, count);
-	for (size_t i = 0; i < count && !ac_interrupted(); i++) {
-		struct program_verdict *pv;
-		char path[4200];
+	for (size_t i = 0; i < count; i++)
+		if (all[i] != skip && is_program(ck, all[i])) {
+			at[nprog] = i;
+			prog[nprog++] = all[i];
+		}
+	for (size_t b = 0; b < nprog && !ac_interrupted(); b += WALK_BATCH) {
+		size_t m = nprog - b < WALK_BATCH ? nprog - b : WALK_BATCH;
 
-		if (ck->rq->progress)
-			ck->rq->progress(i, count, ck->rq->progress_arg);
-		if (all[i] == skip || !is_program(ck, all[i]))
-			continue;
-		snprintf(path, sizeof(path), "/%s", all[i]->path);
-		pv = new_verdict(ck, path, ROLE_EXECUTABLE);
-		run_rules(ck, all[i], NULL, pv);
-		verdict_finish(pv);
+		reach_programs(&ck->rc, prog + b, m, ck->rq->jobs, rr);
+		for (size_t k = 0; k < m; k++) {
+			struct program_verdict *pv;
+			char path[4200];
+
+			if (!ac_interrupted()) {
+				if (ck->rq->progress)
+					ck->rq->progress(at[b + k], count, ck->rq->progress_arg);
+				snprintf(path, sizeof(path), "/%s", prog[b + k]->path);
+				pv = new_verdict(ck, path, ROLE_EXECUTABLE);
+				run_rules_with(ck, prog[b + k], NULL, pv, &rr[k]);
+				verdict_finish(pv);
+			}
+			reach_result_free(&rr[k]);
+		}
 	}
+	free(at);
+	free(prog);
 	free(all);
 }
 
