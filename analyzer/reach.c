@@ -4,6 +4,7 @@
 #include <libelf.h>
 #include <malloc.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -938,11 +939,22 @@ void reach_program(struct reach_ctx *rc, const struct image_node *program, struc
 
 /* ---- many programs' walks at once ---- */
 
+/* A graph is built from the object's whole site report, raw edges
+ * included (about 60 MB for libLLVM): two such builds at once would set
+ * the run's peak memory, so files this large are built one at a time. */
+#define BIG_OBJECT (16u << 20)
+
 struct batch {
 	struct reach_ctx *rc;
 	struct walk_job *jobs;
-	struct reach_object **graphs; /* objects a walk needs a graph of */
+	struct reach_object **graphs; /* objects a walk needs a graph of, big first */
+	pthread_mutex_t big;
 };
+
+static bool big_object(const struct reach_object *o)
+{
+	return o->node->content && o->node->content->size >= BIG_OBJECT;
+}
 
 static void load_one(void *ctx, size_t i)
 {
@@ -954,8 +966,21 @@ static void load_one(void *ctx, size_t i)
 static void graph_one(void *ctx, size_t i)
 {
 	struct batch *b = ctx;
+	bool big = big_object(b->graphs[i]);
 
+	if (big)
+		pthread_mutex_lock(&b->big);
 	ensure_graph(b->rc, b->graphs[i]);
+	if (big)
+		pthread_mutex_unlock(&b->big);
+}
+
+static int bigger_first(const void *x, const void *y)
+{
+	const struct reach_object *a = *(struct reach_object *const *)x;
+	const struct reach_object *b = *(struct reach_object *const *)y;
+
+	return (int)big_object(b) - (int)big_object(a);
 }
 
 static void walk_one(void *ctx, size_t i)
@@ -992,7 +1017,12 @@ void reach_programs(struct reach_ctx *rc, const struct image_node *const *progra
 			b.graphs[ngraphs++] = o;
 		}
 	}
+	/* Big ones first, so a thread waiting its turn for one waits at the
+	 * start of the round and the small ones fill the rest of it. */
+	sort_array(b.graphs, ngraphs, sizeof(*b.graphs), bigger_first);
+	pthread_mutex_init(&b.big, NULL);
 	parallel_for(ngraphs, threads, graph_one, &b);
+	pthread_mutex_destroy(&b.big);
 	for (size_t i = 0; i < ngraphs; i++)
 		b.graphs[i]->queued = false;
 	parallel_for(n, threads, walk_one, &b);
