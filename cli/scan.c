@@ -394,9 +394,9 @@ static json_t *json_layer_cache(const struct image *img)
 
 	if (!lc->dir)
 		return json_null();
-	return json_pack("{s:s, s:I, s:I, s:I}", "version", layer_cache_version(), "replayed",
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "version", layer_cache_version(), "replayed",
 			 (json_int_t)lc->hits, "read", (json_int_t)lc->misses, "stored",
-			 (json_int_t)lc->stores);
+			 (json_int_t)lc->stores, "unchanged", (json_int_t)lc->unchanged);
 }
 
 static json_t *json_cache(const struct analysis_cache *c, const struct image *img)

@@ -244,11 +244,13 @@ struct blob_origin {
  * when it is a sha256, since a record is only made after the blob
  * verified against it — so a download or a file without a record is read
  * once, hashed by its stream alone.  A file with a record is hashed first
- * (a name is never trusted); a file without a sha256 descriptor is keyed
- * by its bytes.  1 = try the record, 0 = read the layer, -1 = error. */
+ * (a name is never trusted), unless it is unchanged since it last hashed
+ * to that digest (layer_cache_verified); a file without a sha256
+ * descriptor is keyed by its bytes.  1 = try the record, 0 = read the
+ * layer, -1 = error. */
 static int cache_key(struct layer_cache *lc, const struct blob_origin *from,
-		     struct blob_range r, const struct layer_desc *ld, struct digest *key,
-		     struct ac_error *err)
+		     struct blob_range r, const struct blob_stamp *st, const struct layer_desc *ld,
+		     struct digest *key, struct ac_error *err)
 {
 	bool sha256 = ld->has_digest && ld->digest.alg == DIGEST_SHA256;
 
@@ -257,9 +259,14 @@ static int cache_key(struct layer_cache *lc, const struct blob_origin *from,
 		return sha256;
 	if (sha256 && !layer_cache_lookup(lc, key))
 		return 0;
+	if (sha256 && layer_cache_verified(lc, st, key))
+		return 1;
 	if (blob_range_digest(r, DIGEST_SHA256, key, err) < 0)
 		return -1;
-	return !sha256 || digest_equal(&ld->digest, key); /* else the stream reports it */
+	if (!sha256 || !digest_equal(&ld->digest, key))
+		return !sha256; /* a mismatch: the stream reports it */
+	layer_cache_mark_verified(lc, r, st, key);
+	return 1;
 }
 
 /* A warm layer: its record replayed.  1 = done, 0 = read it, -1 = error. */
@@ -318,6 +325,7 @@ static int apply_layer(struct image *img, const struct blob_origin *from,
 	struct blob_range r = { .fd = -1 };
 	struct blob_stream *s;
 	struct digest key;
+	struct blob_stamp stamp;
 	struct layer_apply la = {
 		.tree = img->tree, .store = &img->store, .layer = (unsigned)i + 1,
 		.limits = &o->limits, .entries_total = &img->entries,
@@ -330,7 +338,8 @@ static int apply_layer(struct image *img, const struct blob_origin *from,
 		return -1;
 	il->size = from->store ? r.size : (uint64_t)(ld->size >= 0 ? ld->size : 0);
 	if (img->lcache.dir) {
-		rc = cache_key(&img->lcache, from, r, ld, &key, err);
+		layer_cache_stamp(r, &stamp);
+		rc = cache_key(&img->lcache, from, r, &stamp, ld, &key, err);
 		if (rc == 1)
 			rc = replay_layer(img, &key, il, &la, total_out, err);
 		if (rc != 0)
@@ -345,6 +354,9 @@ static int apply_layer(struct image *img, const struct blob_origin *from,
 			.compressed = il->size, .uncompressed = il->uncompressed, .stats = il->stats,
 		};
 		layer_cache_store(&img->lcache, &key, la.rec, &img->store, &sum);
+		/* The stream checked the bytes against the digest just now. */
+		if (ld->has_digest)
+			layer_cache_mark_verified(&img->lcache, r, &stamp, &ld->digest);
 	}
 	layer_record_free(la.rec, &img->store);
 	return rc;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cachefile.h"
@@ -32,6 +34,7 @@
 
 #define FORMAT 1u
 #define KIND_LAYER 3u
+#define KIND_VERIFIED 4u /* a blob file hashed to its digest (layer_cache_verified) */
 
 enum { OP_PUT = 1, OP_HARDLINK, OP_WHITEOUT, OP_OPAQUE };
 
@@ -399,4 +402,74 @@ int layer_cache_replay(struct layer_cache *lc, const struct digest *blob,
 	free(op);
 	free(p);
 	return rc;
+}
+
+/* ---- blobs known to hash to their digest ---- */
+
+bool layer_cache_stamp(struct blob_range r, struct blob_stamp *out)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	if (r.fd < 0 || fstat(r.fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->size = (uint64_t)st.st_size;
+	out->mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	out->ctime_ns = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+	out->offset = r.offset;
+	out->len = r.size;
+	out->ok = true;
+	return true;
+}
+
+static void stamp_key(const struct blob_stamp *s, const struct digest *blob, struct digest *key)
+{
+	static const char tag[] = "abicheck-verified/1\n";
+	struct hasher *h = hasher_new(DIGEST_SHA256);
+	uint64_t f[] = { s->dev, s->ino, s->size, s->mtime_ns, s->ctime_ns, s->offset, s->len };
+
+	hasher_update(h, tag, sizeof(tag) - 1);
+	hasher_update(h, f, sizeof(f));
+	hasher_update(h, blob->hex, strlen(blob->hex));
+	hasher_finish(h, key);
+}
+
+bool layer_cache_verified(struct layer_cache *lc, const struct blob_stamp *s,
+			  const struct digest *blob)
+{
+	struct digest key;
+
+	if (!lc->dir || !s->ok || blob->alg != DIGEST_SHA256)
+		return false;
+	stamp_key(s, blob, &key);
+	if (!cache_entry_exists(lc->dir, &key))
+		return false;
+	lc->unchanged++;
+	return true;
+}
+
+void layer_cache_mark_verified(struct layer_cache *lc, struct blob_range r,
+			       const struct blob_stamp *before, const struct digest *blob)
+{
+	struct blob_stamp now_s;
+	struct digest key;
+	struct wbuf b = { 0 };
+	struct timespec now;
+
+	if (!lc->dir || !before->ok || blob->alg != DIGEST_SHA256 || !layer_cache_stamp(r, &now_s) ||
+	    memcmp(&now_s, before, sizeof(now_s)) != 0)
+		return; /* changed while it was hashed */
+	/* A change within the filesystem's timestamp tick after this point
+	 * could leave ctime as it is: only files left alone for a second are
+	 * remembered (git's "racy clean" rule). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (before->ctime_ns + 1000000000u >
+	    (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec)
+		return;
+	stamp_key(before, blob, &key);
+	cache_put_str(&b, blob->hex);
+	cache_entry_write(lc->dir, FORMAT, KIND_VERIFIED, &key, &b);
+	free(b.p);
 }

@@ -165,4 +165,31 @@ printf '\001' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 expect_input_error "a blob changed under its name: digest mismatch" "digest|sha256" \
 	scan "oci:$WORK/tampered:t" -o json --cache-dir "$C"
 
+# A blob file unchanged since it hashed to its digest is not hashed again
+# (git's stat test: device, inode, size, mtime, ctime); one changed in
+# place, its mtime put back, is.  Files changed less than a second ago are
+# not remembered, hence the sleep.
+cp -r "$WORK/img" "$WORK/stamped"
+STAMPED="scan oci:$WORK/stamped:t -o json --cache-dir $C"
+sleep 1.1
+run_abicheck $STAMPED
+report stamped-hashed
+check "a settled blob file: hashed once more, and remembered" \
+	'.summary.cache.layers.replayed == 2 and .summary.cache.layers.unchanged == 0'
+run_abicheck $STAMPED
+report stamped
+check "unchanged blob files: not hashed again" \
+	'.summary.cache.layers.replayed == 2 and .summary.cache.layers.unchanged == 2'
+cmp -s "$WORK/stamped-hashed.json" "$WORK/stamped.json" &&
+	pass "unchanged blob files: same report as when hashed" ||
+	fail "unchanged blob files: $(diff "$WORK/stamped-hashed.json" "$WORK/stamped.json" | head -3)"
+f="$WORK/stamped/blobs/sha256/$blob"
+chmod u+w "$f"
+cp -p "$f" "$WORK/blob.orig"
+size=$(stat -c %s "$f")
+printf '\001' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+touch -r "$WORK/blob.orig" "$f"
+expect_input_error "a blob changed in place, mtime put back: digest mismatch" "digest|sha256" \
+	$STAMPED
+
 finish
