@@ -358,6 +358,19 @@ bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 	return ok;
 }
 
+bool analysis_cache_has(struct analysis_cache *c, const struct digest *key)
+{
+	char dir[4200];
+
+	if (!c->dir)
+		return false;
+	ns_dir(c, CACHE_SITES, dir, sizeof(dir));
+	if (!cache_entry_exists(dir, key))
+		return false;
+	c->hits++;
+	return true;
+}
+
 bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,
 			   const struct elf_file *ef, const struct arch *a, struct site_report *out)
 {

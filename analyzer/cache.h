@@ -60,6 +60,11 @@ void analysis_cache_key(const struct elf_file *ef, struct digest *key);
  * backend the report is for (the entry does not store pointers). */
 bool analysis_cache_load(struct analysis_cache *c, const struct digest *key,
 			 const struct elf_file *ef, const struct arch *a, struct site_report *out);
+/* Whether an entry for `key` is there, without reading it: for a caller
+ * that may never need the report (a warm check needs only the reach
+ * results).  Counted as a hit; when the entry is read later and found
+ * damaged, analysis_cache_reload counts that as a miss too. */
+bool analysis_cache_has(struct analysis_cache *c, const struct digest *key);
 /* The same for a report this run loaded or stored before: a hit counts as
  * a reload, a miss as a miss (the caller analyses the file again). */
 bool analysis_cache_reload(struct analysis_cache *c, const struct digest *key,

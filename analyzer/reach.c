@@ -222,6 +222,9 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	fd = image_open_file(rc->img, n, &err);
 	if (fd < 0) {
 		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
+	} else if (rc->lazy_sites && reloadable(rc)) {
+		elf_scan_fd_lazy(fd, &o->scan, rc->cache, image_node_sha256(n));
+		close(fd);
 	} else {
 		elf_scan_fd(fd, &o->scan, rc->cache, image_node_sha256(n));
 		close(fd);

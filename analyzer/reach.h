@@ -85,6 +85,9 @@ struct reach_ctx {
 	size_t nobjs, capobjs;
 	uint64_t clock; /* counts walks: which objects were needed last */
 	size_t resident_max; /* bytes of reports and graphs kept between walks */
+	/* Objects whose report is cached are not read until a walk needs
+	 * one (a warm check needs none); scan --reach reports them all. */
+	bool lazy_sites;
 };
 
 void reach_init(struct reach_ctx *rc, const struct image *img, struct loader *ld);

@@ -14,6 +14,14 @@ static const struct arch *scan_arch(const struct elf_file *ef)
 
 /* reload: the report was in the cache earlier in this run (counted apart,
  * elf_scan_reload_sites). */
+static bool cached(struct analysis_cache *cache, const char *sha256)
+{
+	struct digest key = { .alg = DIGEST_SHA256 };
+
+	memcpy(key.hex, sha256, 65);
+	return analysis_cache_has(cache, &key);
+}
+
 static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
 		   const char *sha256, bool reload, struct ac_error *err)
 {
@@ -38,8 +46,9 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 	return 0;
 }
 
-void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
-		 const char *sha256)
+/* A cached report is left in the cache (sites_released) when `lazy`. */
+static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		    const char *sha256, bool lazy)
 {
 	struct ac_error err;
 	const struct arch *a;
@@ -58,12 +67,27 @@ void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
 	a = scan_arch(&scan->file);
 	if (a && scan->file.ehdr.e_ident[EI_DATA] == ELFDATA2LSB) {
-		if (analyze(scan, a, cache, sha256, false, &err) == 0)
+		if (lazy && cache && sha256 && strlen(sha256) == 64 && cached(cache, sha256)) {
+			memcpy(scan->sha256, sha256, 65);
+			scan->has_sites = scan->sites_released = true;
+		} else if (analyze(scan, a, cache, sha256, false, &err) == 0)
 			scan->has_sites = true;
 		else if (!scan->error[0])
 			snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
 	}
 	elf_file_release_pages(&scan->file);
+}
+
+void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		 const char *sha256)
+{
+	scan_fd(fd, scan, cache, sha256, false);
+}
+
+void elf_scan_fd_lazy(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		      const char *sha256)
+{
+	scan_fd(fd, scan, cache, sha256, true);
 }
 
 void elf_scan_release_sites(struct elf_scan *scan)

@@ -30,6 +30,12 @@ struct analysis_cache;
  * malformed file fills scan->error and leaves the rest empty. */
 void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 		 const char *sha256);
+/* The same, but a report the cache holds is not read: the scan is left
+ * as elf_scan_release_sites leaves it, and elf_scan_reload_sites reads it
+ * when it is needed (and analyses the file again if it turns out
+ * damaged). */
+void elf_scan_fd_lazy(int fd, struct elf_scan *scan, struct analysis_cache *cache,
+		      const char *sha256);
 void elf_scan_free(struct elf_scan *scan);
 
 /* Frees the site report of a scan made through a cache (facts, error and

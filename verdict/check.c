@@ -218,6 +218,7 @@ void check_image(const struct image *img, const struct check_request *rq,
 	loader_init(&ck.ld, img);
 	reach_init(&ck.rc, img, &ck.ld);
 	ck.rc.cache = rq->cache;
+	ck.rc.lazy_sites = true;
 	if (argc > 0)
 		check_command(&ck, argv, argc, rq->ncmd > 0 ? ROLE_COMMAND : ROLE_ENTRYPOINT, &checked);
 	free(argv);

@@ -104,5 +104,36 @@ if [ "$RC" = 0 ] && [ "$(wc -l < "$ERR")" = 1 ] &&
 else
 	fail "unusable cache dir: rc=$RC stderr='$(head -c 300 "$ERR")'"
 fi
+# The main job reads a file's cached report only when a walk needs it (a
+# warm run needs none: the reach results are cached too).  Damaged site
+# entries change nothing; damaged site and reach entries cost a re-analysis.
+CK="$WORK/ck-cache"
+CHECK="dir:$ROOTFS -o json --fail-on never --cache-dir $CK -j 2"
+damage() { # DIR: every entry below it, a byte flipped in the middle
+	for f in $(find "$1" -type f); do
+		size=$(stat -c %s "$f")
+		printf '\377' | dd of="$f" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+	done
+}
+run_abicheck $CHECK
+jq -S 'del(.summary.cache)' "$OUT" > "$WORK/check-cold.json"
+same_check() {
+	jq -S 'del(.summary.cache)' "$OUT" > "$WORK/check-$1.json"
+	if [ "$RC" = 0 ] && cmp -s "$WORK/check-cold.json" "$WORK/check-$1.json"; then
+		pass "$2"
+	else
+		fail "$2: rc=$RC $(diff "$WORK/check-cold.json" "$WORK/check-$1.json" | head -3)"
+	fi
+}
+damage "$CK/analysis/$VERSION/sites"
+run_abicheck $CHECK
+same_check sites-damaged "main job, site entries damaged, reach entries intact: same report"
+damage "$CK/analysis/$VERSION/sites"
+damage "$CK/analysis/$VERSION/reach"
+run_abicheck $CHECK
+same_check all-damaged "main job, every entry damaged: same report"
+run_abicheck $CHECK
+same_check restored "main job, entries stored again: same report"
+
 [ -z "$(ls -A "$SANDBOX")" ] && pass "no temp files left" || fail "temp files left: $(ls -A "$SANDBOX")"
 finish
