@@ -119,18 +119,69 @@ static long fn_at(const struct reach_object *o, uint64_t addr)
 	return f >= 0 && o->scan.sites.funcs.ranges[f].start == addr ? f : -1;
 }
 
-static int adj_cmp(const void *a, const void *b)
+/* What call edge i says, as an adjacency entry; false when it says
+ * nothing the walk uses. */
+static bool edge_adj(const struct reach_object *o, const struct code_edge *e, struct adj *out)
 {
-	const struct adj *x = a, *y = b;
+	long from = fn_owner(o, e->from), to, imp;
 
-	return x->from < y->from ? -1 : x->from > y->from;
+	if (from < 0)
+		return false;
+	if ((imp = dynsyms_plt_import(&o->dyn, e->target)) >= 0)
+		*out = (struct adj){ (uint32_t)from, ADJ_IMPORT, (uint32_t)imp };
+	else if ((to = fn_of(o, e->target)) >= 0 && to != from)
+		*out = (struct adj){ (uint32_t)from, ADJ_LOCAL, (uint32_t)to };
+	else
+		return false;
+	return true;
 }
 
-static void add_adj(struct reach_object *o, size_t *cap, uint32_t from, uint8_t kind,
-		    uint32_t target)
+/* Loading a function's address (IFUNC resolvers, callbacks) counts as a
+ * possible call. */
+static bool ref_adj(const struct reach_object *o, const struct code_edge *r, struct adj *out)
 {
-	xgrow((void **)&o->adj, cap, o->nadj, sizeof(*o->adj));
-	o->adj[o->nadj++] = (struct adj){ from, kind, target };
+	long from = fn_of(o, r->from), to = fn_at(o, r->target);
+
+	if (from < 0 || to < 0 || to == from)
+		return false;
+	*out = (struct adj){ (uint32_t)from, ADJ_REF, (uint32_t)to };
+	return true;
+}
+
+/* Each function's calls, edges then refs, in sweep order: counted in one
+ * pass, placed in a second, so the list is allocated once at its exact
+ * size and needs no sort (growing it by doubling, then merge-sorting it,
+ * held up to three copies of libLLVM's 720 000 entries at once).  The
+ * order within a function is the stable sort's, so walks and their
+ * chains are unchanged. */
+static void build_adj(struct reach_object *o)
+{
+	const struct site_report *s = &o->scan.sites;
+	size_t nfn = s->funcs.n, *cursor = NULL;
+	struct adj a;
+
+	o->adj_start = xcalloc(nfn + 2, sizeof(size_t));
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < s->nedges + s->nrefs; i++) {
+			bool ok = i < s->nedges ? edge_adj(o, &s->edges[i], &a)
+						: ref_adj(o, &s->refs[i - s->nedges], &a);
+			if (!ok)
+				continue;
+			if (pass == 0)
+				o->adj_start[a.from + 1]++;
+			else
+				o->adj[cursor[a.from]++] = a;
+		}
+		if (pass == 1)
+			break;
+		for (size_t f = 0; f <= nfn; f++)
+			o->adj_start[f + 1] += o->adj_start[f];
+		o->nadj = o->adj_start[nfn];
+		o->adj = xcalloc(o->nadj + 1, sizeof(*o->adj));
+		cursor = xcalloc(nfn + 1, sizeof(size_t));
+		memcpy(cursor, o->adj_start, nfn * sizeof(size_t));
+	}
+	free(cursor);
 }
 
 static void add_taken(struct reach_object *o, size_t *cap, long f)
@@ -143,42 +194,23 @@ static void add_taken(struct reach_object *o, size_t *cap, long f)
 
 static void build_graph(struct reach_object *o)
 {
-	size_t cap = 0, tcap = 0, nfn = o->scan.sites.funcs.n;
+	size_t tcap = 0, nfn = o->scan.sites.funcs.n;
 	const struct site_report *s = &o->scan.sites;
 
-	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
-	for (size_t i = 0; i < s->nedges; i++) {
-		long from = fn_owner(o, s->edges[i].from), to, imp;
-		if (from < 0)
-			continue;
-		if ((imp = dynsyms_plt_import(&o->dyn, s->edges[i].target)) >= 0)
-			add_adj(o, &cap, (uint32_t)from, ADJ_IMPORT, (uint32_t)imp);
-		else if ((to = fn_of(o, s->edges[i].target)) >= 0 && to != from)
-			add_adj(o, &cap, (uint32_t)from, ADJ_LOCAL, (uint32_t)to);
-	}
-	/* Loading a function's address (IFUNC resolvers, callbacks) counts as
-	 * a possible call, and makes it a target of indirect calls. */
-	for (size_t i = 0; i < s->nrefs; i++) {
-		long from = fn_of(o, s->refs[i].from), to = fn_at(o, s->refs[i].target);
-		if (from >= 0 && to >= 0 && to != from)
-			add_adj(o, &cap, (uint32_t)from, ADJ_REF, (uint32_t)to);
-		add_taken(o, &tcap, to);
-	}
+	build_adj(o);
+	/* A function whose address is loaded or stored is a target of
+	 * indirect calls. */
+	for (size_t i = 0; i < s->nrefs; i++)
+		add_taken(o, &tcap, fn_at(o, s->refs[i].target));
 	for (size_t i = 0; i < o->dyn.ndata_refs; i++)
 		add_taken(o, &tcap, fn_at(o, o->dyn.data_refs[i]));
+	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
 	for (size_t i = 0; i < s->nindirect; i++) {
 		long f = fn_of(o, s->indirect[i]);
 		/* PLT stubs jump through the GOT: that is the import, not an
 		 * unknown target. */
 		if (f >= 0 && dynsyms_plt_import(&o->dyn, s->indirect[i]) < 0)
 			o->has_indirect[f] = true;
-	}
-	sort_array(o->adj, o->nadj, sizeof(*o->adj), adj_cmp);
-	o->adj_start = xcalloc(nfn + 2, sizeof(size_t));
-	for (size_t i = 0, f = 0; f <= nfn; f++) {
-		while (i < o->nadj && o->adj[i].from < f)
-			i++;
-		o->adj_start[f] = i;
 	}
 }
 
