@@ -32,6 +32,24 @@ static void print_report(const struct cli_options *o, FILE *out, struct report *
 		report_table(out, r, out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
 }
 
+struct ready_arg {
+	const struct cli_options *o;
+	struct cli_target *t;
+	struct check_request *rq;
+};
+
+/* The live probe has finished: the rules can have the profile, and the
+ * filter (built again should the probe have found another kernel). */
+static int target_ready(void *arg)
+{
+	struct ready_arg *ra = arg;
+
+	if (cli_target_ready(ra->o, ra->t) < 0)
+		return -1;
+	ra->rq->seccomp = ra->t->seccomp;
+	return 0;
+}
+
 int cmd_check(const struct cli_options *o, FILE *out)
 {
 	struct cli_target t;
@@ -54,7 +72,17 @@ int cmd_check(const struct cli_options *o, FILE *out)
 		.cache = cache, .profile = &t.profile, .seccomp = t.seccomp, .jobs = o->jobs,
 		.progress = isatty(STDERR_FILENO) ? progress : NULL,
 	};
-	check_image(img, &rq, &v, &n);
+	struct ready_arg ra = { o, &t, &rq };
+
+	rq.ready = target_ready;
+	rq.ready_arg = &ra;
+	if (check_image(img, &rq, &v, &n) < 0) {
+		if (cache)
+			analysis_cache_close(cache);
+		image_close(img);
+		cli_target_free(&t);
+		return EXIT_USAGE_OR_INPUT;
+	}
 	platform_format(&img->config.platform, platform, sizeof(platform));
 	r.image_ref = img->ref;
 	r.image_transport = image_transport_name(img->transport);

@@ -54,24 +54,35 @@ struct cli_options {
  * into it while the layers are read (analyzer/prefetch.h). */
 struct analysis_cache;
 struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache);
+/* The same without printing: NULL with *err set; the warnings are
+ * printed by cli_image_warnings. */
+struct image *cli_image_open_quiet(const struct cli_options *o, struct analysis_cache *cache,
+				   struct ac_error *err);
+void cli_image_warnings(const struct image *img);
 
 /* The on-disk analysis cache, unless --no-cache; one that cannot be set
  * up costs speed, never the run (a warning).  NULL when off. */
 struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c);
 
 /* The target of check and explain (cli/target.c). */
+struct live_probe;
 struct cli_target {
 	struct kernel_profile profile;
 	struct seccomp_model *seccomp;
+	struct live_probe *probe; /* still running: see cli_target_ready */
 };
 struct report_target;
 int cli_target_build(const struct cli_options *o, struct cli_target *t, struct ac_error *err);
 void cli_target_report(const struct cli_target *t, struct report_target *rt);
 void cli_target_free(struct cli_target *t);
-/* Both, in that order (a bad target costs no image read); on failure the
- * error is printed, nothing is left to free, and NULL returned. */
+/* Both (a bad target costs no image read); on failure the error is
+ * printed, the target's first, nothing is left to free, and NULL
+ * returned.  The live probe may still be running on return: the profile
+ * is complete once cli_target_ready returned 0 (-1: the probe failed, its
+ * error printed); until then only t->seccomp may be used. */
 struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t,
 				   struct analysis_cache *cache);
+int cli_target_ready(const struct cli_options *o, struct cli_target *t);
 
 int cmd_check(const struct cli_options *o, FILE *out);
 int cmd_explain(const struct cli_options *o, FILE *out);

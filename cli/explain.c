@@ -37,6 +37,11 @@ static int explain_image(const struct cli_options *o, int code, FILE *out)
 
 	if (!(img = cli_target_and_image(o, &t, NULL)))
 		return EXIT_USAGE_OR_INPUT;
+	if (cli_target_ready(o, &t) < 0) {
+		image_close(img);
+		cli_target_free(&t);
+		return EXIT_USAGE_OR_INPUT;
+	}
 	struct check_request rq = {
 		.cmd = o->cmd, .ncmd = o->ncmd, .entrypoint_only = true,
 		.cache = cli_open_cache(o, &cs), .profile = &t.profile, .seccomp = t.seccomp,

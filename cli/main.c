@@ -453,10 +453,10 @@ static int close_output(const struct cli_options *o, FILE *out, const char *tmp,
 	return rc;
 }
 
-struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache)
+struct image *cli_image_open_quiet(const struct cli_options *o, struct analysis_cache *cache,
+				   struct ac_error *err)
 {
 	struct image *img;
-	struct ac_error err;
 	struct image_options io = o->image_opts;
 	/* One thread reads the layers; the others analyse what it keeps. */
 	struct prefetch *pf = prefetch_start(cache, o->jobs > 1 ? o->jobs - 1 : 0);
@@ -464,14 +464,27 @@ struct image *cli_image_open(const struct cli_options *o, struct analysis_cache 
 
 	io.on_body = pf ? prefetch_body : NULL;
 	io.on_body_arg = pf;
-	rc = image_open(o->image, &io, &img, &err);
+	rc = image_open(o->image, &io, &img, err);
 	prefetch_finish(pf);
-	if (rc < 0) {
+	return rc < 0 ? NULL : img;
+}
+
+void cli_image_warnings(const struct image *img)
+{
+	if (img->cache_warning[0])
+		fprintf(stderr, "abicheck: warning: layer cache off: %s\n", img->cache_warning);
+}
+
+struct image *cli_image_open(const struct cli_options *o, struct analysis_cache *cache)
+{
+	struct ac_error err;
+	struct image *img = cli_image_open_quiet(o, cache, &err);
+
+	if (!img) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);
 		return NULL;
 	}
-	if (img->cache_warning[0])
-		fprintf(stderr, "abicheck: warning: layer cache off: %s\n", img->cache_warning);
+	cli_image_warnings(img);
 	return img;
 }
 

@@ -104,12 +104,14 @@ bench_image() {
 	echo "$name $summary $image_bytes $tree_bytes" >> "$W/images"
 }
 
-# scale NAME LAYOUT : the main job, cold, on 1 core and on all of them.
+# scale NAME LAYOUT : the main job, cold, on 1 core and on all of them:
+# -j sets the analysis threads, taskset the cores they all run on (the
+# layer reader and the live probe are threads of their own).
 scale() {
 	C="$W/cache"
 	for j in 1 "$NPROC"; do
 		measure "$1:j$j" "rm -rf '$C'" \
-			"'$BIN' 'oci-archive:$2.tar' -o json --fail-on never -j $j --cache-dir '$C'"
+			"taskset -c 0-$((j - 1)) '$BIN' 'oci-archive:$2.tar' -o json --fail-on never -j $j --cache-dir '$C'"
 	done
 }
 
@@ -210,7 +212,7 @@ handler), its aarch64 code analysed like any other.
 
 ## Scaling
 
-The main job, cold, on 1 core (\`-j 1\`) and on $NPROC (\`-j $NPROC\`), against the
+The main job, cold, on 1 core (\`taskset -c 0 … -j 1\`) and on $NPROC (\`taskset -c 0-$((NPROC - 1)) … -j $NPROC\`), against the
 size of the unpacked tree (gzip images; medians).
 
 | image | tree MB | ELF MB | -j 1 | -j $NPROC | speed-up | MB of tree / s (-j $NPROC) | s per 100 MB of ELF (-j $NPROC) |

@@ -18,7 +18,15 @@ struct checker {
 	struct reach_ctx rc;
 	struct program_verdict *v;
 	size_t n, cap;
+	int ready; /* rq->ready: 0 not asked yet, 1 fine, -1 failed */
 };
+
+static bool target_ready(struct checker *ck)
+{
+	if (!ck->ready)
+		ck->ready = !ck->rq->ready || ck->rq->ready(ck->rq->ready_arg) == 0 ? 1 : -1;
+	return ck->ready > 0;
+}
 
 static struct program_verdict *new_verdict(struct checker *ck, const char *path,
 					   enum program_role role)
@@ -47,6 +55,8 @@ static void run_rules_with(struct checker *ck, const struct image_node *n, const
 		.seccomp = ck->rq->seccomp, .via = via,
 	};
 
+	if (!target_ready(ck))
+		return;
 	snprintf(label, sizeof(label), "/%s", n->path);
 	if (!s || (s->error[0] && s->facts.ident.kind == ELF_KIND_INVALID)) {
 		pv->error = xstrdup(s && s->error[0] ? s->error : "not analysable");
@@ -183,7 +193,7 @@ static void check_rest(struct checker *ck, const struct image_node *skip)
 			at[nprog] = i;
 			prog[nprog++] = all[i];
 		}
-	for (size_t b = 0; b < nprog && !ac_interrupted(); b += WALK_BATCH) {
+	for (size_t b = 0; b < nprog && !ac_interrupted() && ck->ready >= 0; b += WALK_BATCH) {
 		size_t m = nprog - b < WALK_BATCH ? nprog - b : WALK_BATCH;
 
 		reach_programs(&ck->rc, prog + b, m, ck->rq->jobs, rr);
@@ -207,8 +217,8 @@ static void check_rest(struct checker *ck, const struct image_node *skip)
 	free(all);
 }
 
-void check_image(const struct image *img, const struct check_request *rq,
-		 struct program_verdict **out, size_t *n)
+int check_image(const struct image *img, const struct check_request *rq,
+		struct program_verdict **out, size_t *n)
 {
 	struct checker ck = { .img = img, .rq = rq };
 	const struct image_node *checked = NULL;
@@ -226,8 +236,17 @@ void check_image(const struct image *img, const struct check_request *rq,
 		check_rest(&ck, checked);
 	reach_free(&ck.rc);
 	loader_free(&ck.ld);
+	/* Verdicts (the command's, for one) may have been made before the
+	 * rules needed the target: a check that could not finish has none. */
+	if (!target_ready(&ck)) {
+		check_free(ck.v, ck.n);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
 	*out = ck.v;
 	*n = ck.n;
+	return 0;
 }
 
 void check_free(struct program_verdict *v, size_t n)

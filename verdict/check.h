@@ -30,12 +30,17 @@ struct check_request {
 	unsigned jobs;  /* analysis threads */
 	void (*progress)(size_t done, size_t total, void *arg); /* or NULL */
 	void *progress_arg;
+	/* Called once before the first rule (or NULL): the files are analysed
+	 * and walked while the target is still being probed, the rules need
+	 * it.  A failure stops the check. */
+	int (*ready)(void *arg);
+	void *ready_arg;
 };
 
 /* The verdicts, command/entrypoint first (caller frees with
- * check_free()). */
-void check_image(const struct image *img, const struct check_request *rq,
-		 struct program_verdict **out, size_t *n);
+ * check_free()); -1 when rq->ready failed (nothing to free then). */
+int check_image(const struct image *img, const struct check_request *rq,
+		struct program_verdict **out, size_t *n);
 void check_free(struct program_verdict *v, size_t n);
 
 #endif
