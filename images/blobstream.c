@@ -22,6 +22,11 @@ struct blob_stream {
 	struct hasher *hash, *diff_hash;
 	enum blob_compression comp;
 	struct inflate_state *gz; /* ISA-L: about 3x zlib's inflate speed */
+	/* The member's header, read by isal_read_gzip_header into state that
+	 * outlives a call: isal_inflate's own parse keeps it on its stack
+	 * (flags uninitialised), so a header split across reads went wrong. */
+	struct isal_gzip_header gz_hdr;
+	bool gz_hdr_done;
 	ZSTD_DStream *zs;
 	size_t zstd_last; /* ZSTD_decompressStream's last hint; 0 = frame end */
 	unsigned char *in, *out;
@@ -92,11 +97,16 @@ static enum blob_compression sniff(const unsigned char *b, size_t n)
 	return BLOB_PLAIN;
 }
 
-/* ISAL_GZIP: the wrapper is parsed and the member's CRC-32 checked. */
-static void gzip_member_start(struct inflate_state *gz)
+/* read_gzip reads the header with isal_read_gzip_header; with
+ * ISAL_GZIP_NO_HDR_VER isal_inflate then checks the member's CRC-32 and
+ * ISIZE. */
+static void gzip_member_start(struct blob_stream *bs)
 {
-	isal_inflate_init(gz);
-	gz->crc_flag = ISAL_GZIP;
+	isal_inflate_init(bs->gz);
+	bs->gz->crc_flag = ISAL_GZIP_NO_HDR_VER;
+	memset(&bs->gz_hdr, 0, sizeof(bs->gz_hdr));
+	isal_gzip_header_init(&bs->gz_hdr); /* leaves flags alone: zeroed above */
+	bs->gz_hdr_done = false;
 }
 
 static struct blob_stream *stream_open(struct blob_range range, struct blob_reader reader,
@@ -128,7 +138,7 @@ static struct blob_stream *stream_open(struct blob_range range, struct blob_read
 	bs->comp = sniff(bs->in, bs->in_len);
 	if (bs->comp == BLOB_GZIP) {
 		bs->gz = xmalloc(sizeof(*bs->gz));
-		gzip_member_start(bs->gz);
+		gzip_member_start(bs);
 	} else if (bs->comp == BLOB_ZSTD) {
 		bs->zs = ZSTD_createDStream();
 		if (!bs->zs || ZSTD_isError(ZSTD_initDStream(bs->zs))) {
@@ -258,7 +268,7 @@ static int gzip_next_member(struct blob_stream *bs, bool *more)
 		ac_error_set(&bs->err, AC_ERR_INPUT, 0, "trailing garbage after gzip stream");
 		return -1;
 	}
-	gzip_member_start(bs->gz);
+	gzip_member_start(bs);
 	bs->at_end = false;
 	*more = true;
 	return 0;
@@ -288,6 +298,21 @@ static ssize_t read_gzip(struct blob_stream *bs, const void **buf)
 		}
 		bs->gz->next_in = bs->in + bs->in_pos;
 		bs->gz->avail_in = (uint32_t)(bs->in_len - bs->in_pos);
+		if (!bs->gz_hdr_done) {
+			/* Resumable: what it has read so far is in bs->gz_hdr and
+			 * the inflater's tmp_in_buffer. */
+			rc = isal_read_gzip_header(bs->gz, &bs->gz_hdr);
+			bs->in_pos = bs->in_len - bs->gz->avail_in;
+			if (rc == ISAL_END_INPUT && bs->in_pos == bs->in_len)
+				continue; /* the header goes on in the next read */
+			if (rc != ISAL_DECOMP_OK) {
+				ac_error_set(&bs->err, AC_ERR_INPUT, 0, "corrupt gzip stream (%s)",
+					     isal_error(rc == ISAL_INCORRECT_CHECKSUM ?
+							ISAL_INVALID_WRAPPER : rc));
+				return -1;
+			}
+			bs->gz_hdr_done = true;
+		}
 		bs->gz->next_out = bs->out;
 		bs->gz->avail_out = OUT_CHUNK;
 		rc = isal_inflate(bs->gz);
