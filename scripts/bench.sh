@@ -261,13 +261,19 @@ The cache keeps each file's site analysis (keyed by its sha256), each
 program's reach result (keyed by the contents of its whole load closure),
 and each layer of an archive image as a record of its members plus its
 ELF bodies (keyed by the sha256 of the blob's bytes, \`images/layercache.h\`),
-so a warm run hashes the blobs (no decompression), replays the records and
-writes the report.  A cold run analyses ELF files on all cores while the
-layer is still being read (\`analyzer/prefetch.h\`).  Memory is bounded by
-releasing what is not in use: each file's mapped pages once it is analysed,
-and the site reports and call graphs of the objects least recently walked
-beyond 64 MB (reloaded from the cache when a walk needs them again,
-\`analyzer/reach.c\`).
+so a warm run replays the records, reads the reach results and writes the
+report: no decompression, no site report read, and no hashing of a blob
+whose file is unchanged (device, inode, size, mtime, ctime) since it last
+hashed to its digest.  A cold run inflates gzip with ISA-L, analyses ELF
+files on all cores while the layer is still being read
+(\`analyzer/prefetch.h\`), probes the live kernel on a thread of its own
+meanwhile, and walks the programs on all cores (\`reach_programs\`); the
+rules run on one thread.  Memory is bounded by releasing what is not in
+use: each file's mapped pages once it is analysed, and the site reports
+and call graphs of the objects least recently walked beyond 64 MB
+(reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
+The peak is set by the largest library's analysis and the walk of its
+closure (libLLVM and libclang-cpp for clang), not by the image's size.
 TAIL
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
