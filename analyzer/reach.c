@@ -254,11 +254,11 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	fd = image_open_file(rc->img, n, &err);
 	if (fd < 0) {
 		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
-	} else if (rc->lazy_sites && reloadable(rc)) {
-		elf_scan_fd_lazy(fd, &o->scan, rc->cache, image_node_sha256(n));
-		close(fd);
 	} else {
-		elf_scan_fd(fd, &o->scan, rc->cache, image_node_sha256(n));
+		if (rc->lazy_sites && reloadable(rc))
+			elf_scan_fd_lazy(fd, &o->scan, rc->cache, image_node_sha256(n));
+		else
+			elf_scan_fd(fd, &o->scan, rc->cache, image_node_sha256(n));
 		close(fd);
 	}
 	set_label(o);
@@ -955,23 +955,6 @@ static void job_walk(struct reach_ctx *rc, struct walk_job *j)
 		reach_result_store(rc->cache, &j->key, j->out);
 }
 
-void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
-{
-	struct walk_job j;
-
-	rc->clock++;
-	job_begin(rc, program, &j, out);
-	job_load(rc, &j);
-	if (!j.done) {
-		for (size_t i = 0; i < j.w.nobjs; i++)
-			ensure_graph(rc, j.w.objs[i]);
-		job_walk(rc, &j);
-	}
-	walk_free(&j.w);
-	if (!j.done)
-		trim(rc);
-}
-
 /* ---- many programs' walks at once ---- */
 
 /* A graph is built from the object's whole site report, raw edges
@@ -1067,6 +1050,11 @@ void reach_programs(struct reach_ctx *rc, const struct image_node *const *progra
 	free(b.graphs);
 	if (walked)
 		trim(rc);
+}
+
+void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)
+{
+	reach_programs(rc, &program, 1, 1, out);
 }
 
 void reach_result_free(struct reach_result *r)

@@ -12,16 +12,36 @@ static const struct arch *scan_arch(const struct elf_file *ef)
 	return arch_for_elf(ef->ehdr.e_machine, ef->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32);
 }
 
-/* reload: the report was in the cache earlier in this run (counted apart,
- * elf_scan_reload_sites). */
-static bool cached(struct analysis_cache *cache, const char *sha256)
+/* Whether the layer reader gave the content's sha256 (hex), sparing a
+ * pass over the bytes. */
+static bool have_sha256(const char *sha256)
 {
-	struct digest key = { .alg = DIGEST_SHA256 };
+	return sha256 && strlen(sha256) == 64;
+}
 
-	memcpy(key.hex, sha256, 65);
+/* The cache key of the scanned content, kept in scan->sha256 too. */
+static void content_key(struct elf_scan *scan, const char *sha256, struct digest *key)
+{
+	if (have_sha256(sha256)) {
+		key->alg = DIGEST_SHA256;
+		memcpy(key->hex, sha256, 65);
+	} else {
+		analysis_cache_key(&scan->file, key);
+	}
+	memcpy(scan->sha256, key->hex, 64);
+}
+
+/* Whether the cache holds the report: not read (elf_scan_fd_lazy). */
+static bool in_cache(struct elf_scan *scan, struct analysis_cache *cache, const char *sha256)
+{
+	struct digest key;
+
+	content_key(scan, sha256, &key);
 	return analysis_cache_has(cache, &key);
 }
 
+/* reload: the report was in the cache earlier in this run (counted apart,
+ * elf_scan_reload_sites). */
 static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
 		   const char *sha256, bool reload, struct ac_error *err)
 {
@@ -29,13 +49,7 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 
 	if (!cache || !cache->dir)
 		return analyze_sites(&scan->file, a, &scan->sites, err);
-	if (sha256 && strlen(sha256) == 64) {
-		key.alg = DIGEST_SHA256;
-		memcpy(key.hex, sha256, 65);
-	} else {
-		analysis_cache_key(&scan->file, &key);
-	}
-	memcpy(scan->sha256, key.hex, 64);
+	content_key(scan, sha256, &key);
 	if (reload ? analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites)
 		   : analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
 		return 0;
@@ -67,8 +81,7 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
 	a = scan_arch(&scan->file);
 	if (a && scan->file.ehdr.e_ident[EI_DATA] == ELFDATA2LSB) {
-		if (lazy && cache && sha256 && strlen(sha256) == 64 && cached(cache, sha256)) {
-			memcpy(scan->sha256, sha256, 65);
+		if (lazy && cache && have_sha256(sha256) && in_cache(scan, cache, sha256)) {
 			scan->has_sites = scan->sites_released = true;
 		} else if (analyze(scan, a, cache, sha256, false, &err) == 0)
 			scan->has_sites = true;
