@@ -2,13 +2,13 @@
  * the kernel profile from the source the options name, refined by
  * --kernel-cmdline, and the runtime's seccomp filter (--seccomp, default
  * docker's newest) built for that kernel's arch and version. */
-#include <errno.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/utsname.h>
 
 #include "cli/cli.h"
 #include "common/xalloc.h"
+#include "probes/cmdline.h"
 #include "probes/enosys.h"
 #include "probes/live.h"
 #include "probes/source.h"
@@ -148,8 +148,8 @@ failed:
  * more) depends on nothing of the image, so it runs on a thread while the
  * image is read and its files analysed; the rules wait for it
  * (cli_target_ready).  The filter is built first, for the arch and release
- * the probe will find (this build's own ABI, uname's release), so a bad
- * --seccomp still costs no image read. */
+ * the probe will find (this build's own ABI, uname's release), and
+ * --kernel-cmdline checked, so a bad target still costs no image read. */
 static struct image *live_target_and_image(const struct cli_options *o, struct cli_target *t,
 					   struct analysis_cache *cache)
 {
@@ -168,7 +168,8 @@ static struct image *live_target_and_image(const struct cli_options *o, struct c
 		lp->arch = SYSCALL_X86_64;
 	if (uname(&u) == 0)
 		parse_kernel_release(u.release, lp->version);
-	if (build_seccomp(o, lp->arch, lp->version, &t->seccomp, &err) < 0) {
+	if ((o->kernel_cmdline && cmdline_check(o->kernel_cmdline, &err) < 0) ||
+	    build_seccomp(o, lp->arch, lp->version, &t->seccomp, &err) < 0) {
 		free(lp);
 		fprintf(stderr, "abicheck: %s\n", err.msg);
 		cli_target_free(t);
@@ -191,10 +192,11 @@ static struct image *live_target_and_image(const struct cli_options *o, struct c
 struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t,
 				   struct analysis_cache *cache)
 {
+	struct profile_source s = source_of(o);
 	struct ac_error err;
 	struct image *img;
 
-	if (!o->saved_profile && !o->kernel_config && !o->kernel_version)
+	if (profile_source_is_live(&s))
 		return live_target_and_image(o, t, cache);
 	if (cli_target_build(o, t, &err) < 0) {
 		fprintf(stderr, "abicheck: %s\n", err.msg);

@@ -121,3 +121,14 @@ int profile_apply_cmdline(struct kernel_profile *p, const char *cmdline, struct 
 		append_cmdline(p, cmdline);
 	return rc;
 }
+
+int cmdline_check(const char *cmdline, struct ac_error *err)
+{
+	struct kernel_profile scratch;
+	int rc;
+
+	profile_init(&scratch);
+	rc = profile_apply_cmdline(&scratch, cmdline, err);
+	profile_free(&scratch);
+	return rc;
+}

@@ -17,5 +17,8 @@
 #include "probes/profile.h"
 
 int profile_apply_cmdline(struct kernel_profile *p, const char *cmdline, struct ac_error *err);
+/* What profile_apply_cmdline would refuse in `cmdline`, asked before there
+ * is a profile to apply it to (its errors never depend on the profile). */
+int cmdline_check(const char *cmdline, struct ac_error *err);
 
 #endif

@@ -58,6 +58,11 @@ static int load_config(const char *path, struct kernel_profile *p, struct ac_err
 	return rc < 0 ? ac_error_wrap(err, "%s", path) : 0;
 }
 
+bool profile_source_is_live(const struct profile_source *s)
+{
+	return !s->saved_profile && !s->kernel_config && !s->kernel_version;
+}
+
 int profile_from_source(const struct profile_source *s, struct kernel_profile *p,
 			struct ac_error *err)
 {

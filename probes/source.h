@@ -10,6 +10,8 @@
 #ifndef ABICHECK_PROBES_SOURCE_H
 #define ABICHECK_PROBES_SOURCE_H
 
+#include <stdbool.h>
+
 #include "common/error.h"
 #include "probes/profile.h"
 
@@ -23,6 +25,9 @@ struct profile_source {
 	const char *machine;        /* for --kernel-version: uname -m (NULL = host's) */
 	const char *cmdline;        /* --kernel-cmdline, or NULL */
 };
+
+/* Whether s names no source: the live machine is probed. */
+bool profile_source_is_live(const struct profile_source *s);
 
 /* Fills p (profile_init()ed by the caller).  Two sources at once is a
  * usage error. */

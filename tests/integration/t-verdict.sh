@@ -216,4 +216,25 @@ expect_input_error "--seccomp: unknown spec" "seccomp" "$IMG" $V61 --seccomp doc
 expect_input_error "--kernel-cmdline: a value the kernel rejects" "vsyscall=sometimes" \
 	"$IMG" $V61 --kernel-cmdline vsyscall=sometimes -- ls
 expect_input_error "--fail-on: unknown threshold" "fail-on" "$IMG" --fail-on maybe -- ls
+
+# A bad target costs no image read.  With the live kernel as the source
+# the probe runs while the image is read (cli/target.c), so --seccomp and
+# --kernel-cmdline are checked before: not one file of the image opened.
+if skip_under_valgrind "a bad target opens no image file, under strace (2 checks)" \
+	"strace cannot trace valgrind's guest"; then
+	:
+else
+	echo '{' > "$WORK/bad-seccomp.json"
+	for opt in "--kernel-cmdline vsyscall=sometimes" "--seccomp $WORK/bad-seccomp.json"; do
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+			strace -f -qq -e trace=openat -o "$WORK/trace" "$ABICHECK" "$IMG" $opt -- ls \
+			> /dev/null 2> "$WORK/err"
+		rc=$?
+		if [ "$rc" = 2 ] && [ -s "$WORK/err" ] && ! grep -q "\"$R" "$WORK/trace"; then
+			pass "live target, $opt: refused before the image is read"
+		else
+			fail "live target, $opt: rc=$rc, image paths opened: $(grep -c "\"$R" "$WORK/trace")"
+		fi
+	done
+fi
 finish
