@@ -18,7 +18,7 @@ static void progress(size_t done, size_t total, void *arg)
 {
 	(void)arg;
 	if (done % 256 == 0 || done + 1 == total)
-		fprintf(stderr, "\rabicheck: checking %zu/%zu entries%s", done + 1, total,
+		fprintf(stderr, "\rabicheck: checking %zu/%zu programs%s", done + 1, total,
 			done + 1 == total ? "\n" : "");
 }
 

@@ -184,15 +184,12 @@ static void check_rest(struct checker *ck, const struct image_node *skip)
 	size_t count, nprog = 0;
 	struct image_node **all = tree_sorted(ck->img->tree, &count);
 	const struct image_node **prog = xcalloc(count + 1, sizeof(*prog));
-	size_t *at = xcalloc(count + 1, sizeof(*at));
 	struct reach_result rr[WALK_BATCH];
 
 	prepare_all(ck, all, count);
 	for (size_t i = 0; i < count; i++)
-		if (all[i] != skip && is_program(ck, all[i])) {
-			at[nprog] = i;
+		if (all[i] != skip && is_program(ck, all[i]))
 			prog[nprog++] = all[i];
-		}
 	for (size_t b = 0; b < nprog && !ac_interrupted() && ck->ready >= 0; b += WALK_BATCH) {
 		size_t m = nprog - b < WALK_BATCH ? nprog - b : WALK_BATCH;
 
@@ -203,7 +200,7 @@ static void check_rest(struct checker *ck, const struct image_node *skip)
 
 			if (!ac_interrupted()) {
 				if (ck->rq->progress)
-					ck->rq->progress(at[b + k], count, ck->rq->progress_arg);
+					ck->rq->progress(b + k, nprog, ck->rq->progress_arg);
 				snprintf(path, sizeof(path), "/%s", prog[b + k]->path);
 				pv = new_verdict(ck, path, ROLE_EXECUTABLE);
 				run_rules_with(ck, prog[b + k], NULL, pv, &rr[k]);
@@ -212,7 +209,6 @@ static void check_rest(struct checker *ck, const struct image_node *skip)
 			reach_result_free(&rr[k]);
 		}
 	}
-	free(at);
 	free(prog);
 	free(all);
 }
