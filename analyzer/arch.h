@@ -17,6 +17,12 @@
 #include "analyzer/insn.h"
 #include "syscalls/table.h"
 
+enum sweep_result {
+	SWEEP_BAD, /* the bytes do not decode */
+	SWEEP_OK,  /* ci filled */
+	SWEEP_ASK, /* not known here: decode with capstone */
+};
+
 struct arch {
 	const char *name;
 	enum syscall_arch table;
@@ -47,9 +53,11 @@ struct arch {
 	/* A faster decoder for the linear sweep, or NULL to sweep with
 	 * capstone: fills ci's address, size, bytes and, for the
 	 * instructions the callbacks above test, capstone's id (others get
-	 * X86_INS_INVALID); false when the bytes do not decode.  x86: Zydis
-	 * in minimal mode, ~3.5x capstone's speed on libc's text. */
-	bool (*sweep_decode)(const uint8_t *code, size_t size, uint64_t addr, cs_insn *ci);
+	 * an id none of them tests).  x86: Zydis in minimal mode, ~3.5x
+	 * capstone's speed on libc's text; aarch64: a64_decode's tables,
+	 * which skip capstone's printer and ask it about the rest. */
+	enum sweep_result (*sweep_decode)(const uint8_t *code, size_t size, uint64_t addr,
+					  cs_insn *ci);
 	/* For a site, the syscall number when it is in the instruction itself
 	 * (arm OABI svc #0x900000+nr); -1 otherwise.  NULL: never. */
 	long (*inline_number)(const struct insn *site);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyzer/a64_decode.h"
 #include "analyzer/arch.h"
 
 enum { X0 = 0, X8 = 8, X18 = 18, X29 = 29, X30 = 30, SP = 31 };
@@ -160,6 +161,28 @@ static bool indirect_branch(const cs_insn *ci)
 	return ci->id == ARM64_INS_BLR || ci->id == ARM64_INS_BR;
 }
 
+static enum sweep_result sweep_decode(const uint8_t *code, size_t size, uint64_t addr,
+				      cs_insn *ci)
+{
+	static const unsigned ids[] = {
+		[A64_OTHER] = ARM64_INS_INVALID, [A64_SVC] = ARM64_INS_SVC,
+		[A64_BR] = ARM64_INS_BR, [A64_BLR] = ARM64_INS_BLR,
+	};
+	enum a64_class k;
+	uint32_t w;
+
+	if (size < 4)
+		return SWEEP_ASK;
+	memcpy(&w, code, 4);
+	k = a64_classify(w);
+	if (k == A64_ASK)
+		return SWEEP_ASK;
+	ci->id = ids[k];
+	ci->address = addr;
+	ci->size = 4;
+	memcpy(ci->bytes, code, 4);
+	return SWEEP_OK;
+}
 
 
 const struct arch arch_aarch64 = {
@@ -169,5 +192,5 @@ const struct arch arch_aarch64 = {
 	.caller_saved = ((1ull << (X18 + 1)) - 1) | (1ull << X30),
 	.lift = lift, .site_of = site_of, .direct_target = direct_target,
 	.indirect_branch = indirect_branch, .address_ref = NULL,
-	.reg_name = reg_name, .inline_number = NULL,
+	.sweep_decode = sweep_decode, .reg_name = reg_name, .inline_number = NULL,
 };

@@ -333,28 +333,30 @@ static unsigned cs_id_of(ZydisMnemonic m)
 	}
 }
 
-static bool sweep_decode(const ZydisDecoder *d, const uint8_t *code, size_t size,
-			 uint64_t addr, cs_insn *ci)
+static enum sweep_result sweep_decode(const ZydisDecoder *d, const uint8_t *code, size_t size,
+				      uint64_t addr, cs_insn *ci)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	ZydisDecodedInstruction in;
 
 	pthread_once(&once, init_zydis);
 	if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(d, ZYAN_NULL, code, size, &in)))
-		return false;
+		return SWEEP_BAD;
 	ci->id = cs_id_of(in.mnemonic);
 	ci->address = addr;
 	ci->size = in.length;
 	memcpy(ci->bytes, code, in.length);
-	return true;
+	return SWEEP_OK;
 }
 
-static bool sweep_decode64(const uint8_t *code, size_t size, uint64_t addr, cs_insn *ci)
+static enum sweep_result sweep_decode64(const uint8_t *code, size_t size, uint64_t addr,
+					cs_insn *ci)
 {
 	return sweep_decode(&zdec64, code, size, addr, ci);
 }
 
-static bool sweep_decode32(const uint8_t *code, size_t size, uint64_t addr, cs_insn *ci)
+static enum sweep_result sweep_decode32(const uint8_t *code, size_t size, uint64_t addr,
+					cs_insn *ci)
 {
 	return sweep_decode(&zdec32, code, size, addr, ci);
 }

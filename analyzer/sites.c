@@ -96,6 +96,21 @@ static bool is_start(const struct ctx *c, uint64_t addr)
 	return true; /* outside swept code: nothing better to go by */
 }
 
+/* One instruction of the sweep: the backend's fast decoder where it has
+ * one (not in Thumb), capstone where it has none or asks for it. */
+static bool sweep_one(const struct arch *a, csh h, bool alt, const uint8_t **code,
+		      size_t *size, uint64_t *addr, cs_insn *ci)
+{
+	enum sweep_result r = a->sweep_decode && !alt ? a->sweep_decode(*code, *size, *addr, ci)
+						      : SWEEP_ASK;
+
+	if (r == SWEEP_ASK)
+		return cs_disasm_iter(h, code, size, addr, ci);
+	if (r == SWEEP_OK)
+		*code += ci->size, *size -= ci->size, *addr += ci->size;
+	return r == SWEEP_OK;
+}
+
 /* Linear sweep of [off, end) of a region with one decoder state. */
 static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits, size_t off,
 		       size_t end, bool alt)
@@ -112,15 +127,7 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		enum insn_site k;
 
 		mark_start(bits, addr - r->vaddr);
-		if (c->a->sweep_decode && !alt) {
-			if (c->a->sweep_decode(code, size, addr, ci)) {
-				code += ci->size, size -= ci->size, addr += ci->size;
-			} else {
-				code += 1, size -= 1, addr += 1;
-				c->out->undecodable_bytes += 1;
-				continue;
-			}
-		} else if (!cs_disasm_iter(h, &code, &size, &addr, ci)) {
+		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
 			code += skip, size -= skip, addr += skip; /* resync as objdump does */
 			c->out->undecodable_bytes += skip;
