@@ -13,6 +13,7 @@
 #include "images/image.h"
 #include "probes/profile.h"
 #include "probes/seccomp.h"
+#include "probes/source.h"
 #include "syscalls/table.h"
 
 #define EXIT_OK 0
@@ -63,6 +64,10 @@ void cli_image_warnings(const struct image *img);
 /* The on-disk analysis cache, unless --no-cache; one that cannot be set
  * up costs speed, never the run (a warning).  NULL when off. */
 struct analysis_cache *cli_open_cache(const struct cli_options *o, struct analysis_cache *c);
+
+/* The kernel source the options name, with where a live probe may keep
+ * what lasts a boot (cli/target.c). */
+struct profile_source cli_profile_source(const struct cli_options *o);
 
 /* The target of check and explain (cli/target.c). */
 struct live_probe;

@@ -76,11 +76,9 @@ static void print_table(const struct kernel_profile *p, FILE *out)
 static int build_profile(const struct cli_options *o, struct kernel_profile *p,
 			 struct ac_error *err)
 {
-	struct profile_source s = {
-		.saved_profile = o->saved_profile, .kernel_config = o->kernel_config,
-		.kernel_version = o->kernel_version, .cmdline = o->kernel_cmdline,
-	};
+	struct profile_source s = cli_profile_source(o);
 
+	s.cache.use = false; /* probe creates no file: it is run once, to save a profile */
 	return profile_from_source(&s, p, err);
 }
 

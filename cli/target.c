@@ -14,11 +14,12 @@
 #include "probes/source.h"
 #include "verdict/report.h"
 
-static struct profile_source source_of(const struct cli_options *o)
+struct profile_source cli_profile_source(const struct cli_options *o)
 {
 	return (struct profile_source){
 		.saved_profile = o->saved_profile, .kernel_config = o->kernel_config,
 		.kernel_version = o->kernel_version, .cmdline = o->kernel_cmdline,
+		.cache = { .use = !o->no_cache, .root = o->cache_dir },
 	};
 }
 
@@ -42,7 +43,7 @@ static enum syscall_arch profile_arch(const struct kernel_profile *p)
 
 int cli_target_build(const struct cli_options *o, struct cli_target *t, struct ac_error *err)
 {
-	struct profile_source s = source_of(o);
+	struct profile_source s = cli_profile_source(o);
 
 	profile_init(&t->profile);
 	t->seccomp = NULL;
@@ -161,7 +162,7 @@ static struct image *live_target_and_image(const struct cli_options *o, struct c
 	profile_init(&t->profile);
 	t->seccomp = NULL;
 	t->probe = NULL;
-	lp->s = source_of(o);
+	lp->s = cli_profile_source(o);
 	lp->p = &t->profile;
 	lp->arch = enosys_native_abi();
 	if (lp->arch == SYSCALL_ARCH_NONE)
@@ -192,7 +193,7 @@ static struct image *live_target_and_image(const struct cli_options *o, struct c
 struct image *cli_target_and_image(const struct cli_options *o, struct cli_target *t,
 				   struct analysis_cache *cache)
 {
-	struct profile_source s = source_of(o);
+	struct profile_source s = cli_profile_source(o);
 	struct ac_error err;
 	struct image *img;
 

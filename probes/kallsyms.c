@@ -96,6 +96,39 @@ int kallsyms_load(const char *path, struct kallsyms **out, struct ac_error *err)
 	return 0;
 }
 
+void kallsyms_encode(const struct kallsyms *k, struct wbuf *b)
+{
+	cache_put32(b, k->wrapper_style);
+	cache_put64(b, k->n);
+	for (size_t i = 0; i < k->n; i++) {
+		cache_put_str(b, k->syms[i].name);
+		cache_put32(b, k->syms[i].strength);
+	}
+}
+
+struct kallsyms *kallsyms_decode(struct rbuf *b)
+{
+	struct kallsyms *k = xcalloc(1, sizeof(*k));
+	uint64_t n;
+
+	k->wrapper_style = cache_get32(b) != 0;
+	n = cache_get64(b);
+	k->syms = cache_get_array(b, n, 8 + 4, sizeof(*k->syms)); /* name length, strength */
+	for (size_t i = 0; k->syms && i < n && !b->bad; i++, k->n++) {
+		k->syms[i].name = cache_get_str(b);
+		k->syms[i].strength = (enum ksym_strength)cache_get32(b);
+		if (!k->syms[i].name || k->syms[i].strength < KSYM_WEAK ||
+		    k->syms[i].strength > KSYM_STRONG ||
+		    (i && strcmp(k->syms[i - 1].name, k->syms[i].name) >= 0))
+			b->bad = true; /* lookups bisect: order is part of the format */
+	}
+	if (!k->syms || b->bad || b->off != b->n) {
+		kallsyms_free(k);
+		return NULL;
+	}
+	return k;
+}
+
 void kallsyms_free(struct kallsyms *k)
 {
 	if (!k)

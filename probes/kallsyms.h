@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 
+#include "common/cachefile.h"
 #include "common/error.h"
 #include "syscalls/table.h"
 
@@ -30,6 +31,11 @@ struct kallsyms;
  * names.  Fails (AC_ERR_SYSTEM) when the file cannot be read. */
 int kallsyms_load(const char *path, struct kallsyms **out, struct ac_error *err);
 void kallsyms_free(struct kallsyms *k);
+
+/* The kept names as a cache entry body (probes/bootcache.c), and back:
+ * NULL for a body that is damaged, unsorted or repeats a name. */
+void kallsyms_encode(const struct kallsyms *k, struct wbuf *b);
+struct kallsyms *kallsyms_decode(struct rbuf *b);
 
 /* The strongest definition of exactly this symbol. */
 enum ksym_strength kallsyms_lookup(const struct kallsyms *k, const char *sym);

@@ -18,6 +18,7 @@
 #include "common/sort.h"
 #include "common/xalloc.h"
 #include "probes/enosys.h"
+#include "probes/bootcache.h"
 #include "probes/kallsyms.h"
 #include "probes/kversion_profile.h"
 
@@ -480,7 +481,7 @@ static void probe_uname(struct kernel_profile *p, const struct utsname *u)
 	}
 }
 
-int probe_live(struct kernel_profile *p, struct ac_error *err)
+int probe_live(struct kernel_profile *p, const struct boot_cache *cache, struct ac_error *err)
 {
 	struct utsname u;
 	struct kallsyms *ks = NULL;
@@ -495,7 +496,7 @@ int probe_live(struct kernel_profile *p, struct ac_error *err)
 	probe_binfmt(p);
 	probe_container(p);
 	probe_cgroup(p);
-	if (kallsyms_load(NULL, &ks, &kerr) < 0) {
+	if (bootcache_kallsyms(cache, &ks, &kerr) < 0) {
 		ks = NULL;
 		profile_assume(p, "kallsyms unreadable (%s): every syscall not on the denylist was "
 				  "probed, denied ones are unknown", kerr.msg);

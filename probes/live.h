@@ -5,7 +5,8 @@
  * /proc/self/maps, the auxiliary vector (vDSO, page size), binfmt_misc
  * handlers, seccomp availability, the cgroup version, container detection,
  * and per-ABI syscall availability from kallsyms (kallsyms.h) and the safe
- * ENOSYS probe (enosys.h).  Reads only; never creates a file.  The kernel
+ * ENOSYS probe (enosys.h).  Reads only; the one file it may write is the
+ * cache's per-boot copy of kallsyms' syscall names (bootcache.h).  The kernel
  * .config is not read here: the caller merges it afterwards (see
  * cli/probe.c, "kernel .config merge point").
  */
@@ -15,13 +16,14 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "probes/bootcache.h"
 #include "probes/profile.h"
 
 /* Fills an initialised (profile_init) profile from the running kernel.
  * A source that cannot be read leaves its fact unknown with an
  * assumption saying so; fails only when nothing can be probed
- * (uname fails, no child can be forked). */
-int probe_live(struct kernel_profile *p, struct ac_error *err);
+ * (uname fails, no child can be forked).  `cache` NULL: keeps nothing. */
+int probe_live(struct kernel_profile *p, const struct boot_cache *cache, struct ac_error *err);
 
 /* The pieces, for tests. */
 

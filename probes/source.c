@@ -79,7 +79,7 @@ int profile_from_source(const struct profile_source *s, struct kernel_profile *p
 	else if (s->kernel_version)
 		rc = kversion_to_profile(s->kernel_version, s->machine, p, err);
 	else
-		rc = probe_live(p, err);
+		rc = probe_live(p, &s->cache, err);
 	if (rc == 0 && s->cmdline)
 		rc = profile_apply_cmdline(p, s->cmdline, err);
 	return rc;

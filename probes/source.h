@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "common/error.h"
+#include "probes/bootcache.h"
 #include "probes/profile.h"
 
 /* A saved profile is at most this big (a probe is ~40 KB). */
@@ -24,6 +25,7 @@ struct profile_source {
 	const char *kernel_version; /* --kernel-version X.Y[.Z] as a source */
 	const char *machine;        /* for --kernel-version: uname -m (NULL = host's) */
 	const char *cmdline;        /* --kernel-cmdline, or NULL */
+	struct boot_cache cache;    /* live: what may be kept between runs */
 };
 
 /* Whether s names no source: the live machine is probed. */

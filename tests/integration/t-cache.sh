@@ -135,5 +135,37 @@ same_check all-damaged "main job, every entry damaged: same report"
 run_abicheck $CHECK
 same_check restored "main job, entries stored again: same report"
 
+# The live probe keeps kallsyms' syscall names for the boot (probes/bootcache.h):
+# one entry under boot/, read instead of /proc/kallsyms by the next run;
+# the probe is the same with it, without it (--no-cache), and with it damaged.
+BOOT=$(find "$CK/boot" -type f 2>/dev/null)
+[ "$(echo "$BOOT" | grep -c .)" = 1 ] && pass "one per-boot kallsyms entry under boot/" ||
+	fail "per-boot entries: '$BOOT'"
+PROBE="-o json --fail-on never -j 2"
+run_abicheck "dir:$ROOTFS" $PROBE --no-cache
+jq -S 'del(.summary.cache)' "$OUT" > "$WORK/check-nocache.json"
+if cmp -s "$WORK/check-cold.json" "$WORK/check-nocache.json"; then
+	pass "main job with --no-cache (kallsyms read): same report"
+else
+	fail "main job, --no-cache: $(diff "$WORK/check-cold.json" "$WORK/check-nocache.json" | head -3)"
+fi
+if skip_under_valgrind "the warm probe reads no /proc/kallsyms, under strace" \
+	"strace cannot trace valgrind's guest"; then
+	:
+else
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=openat \
+		-o "$WORK/trace" "$ABICHECK" $CHECK > /dev/null 2>&1
+	n=$(grep -c '"/proc/kallsyms"' "$WORK/trace")
+	[ "$n" = 0 ] && pass "warm run: /proc/kallsyms not read (the boot's copy is)" ||
+		fail "warm run read /proc/kallsyms $n times"
+fi
+damage "$CK/boot"
+cp "$BOOT" "$WORK/boot-damaged"
+run_abicheck $CHECK
+same_check boot-damaged "main job, per-boot entry damaged: same report"
+[ -f "$BOOT" ] && ! cmp -s "$BOOT" "$WORK/boot-damaged" &&
+	pass "damaged per-boot entry: read as a miss and written again" ||
+	fail "damaged per-boot entry left as it was"
+
 [ -z "$(ls -A "$SANDBOX")" ] && pass "no temp files left" || fail "temp files left: $(ls -A "$SANDBOX")"
 finish

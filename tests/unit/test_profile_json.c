@@ -210,6 +210,67 @@ static void live_parsers(void **state)
 	free(h.name), free(h.interpreter), free(h.flags), free(h.arch);
 }
 
+static struct kallsyms *decode(const struct wbuf *b, size_t n)
+{
+	struct rbuf r = { .p = b->p, .n = n };
+
+	return kallsyms_decode(&r);
+}
+
+/* A body written for one name list (probes/bootcache.c). */
+static struct wbuf body(uint64_t n, const char *const *names, const uint32_t *strengths)
+{
+	struct wbuf b = { 0 };
+
+	cache_put32(&b, 1);
+	cache_put64(&b, n);
+	for (size_t i = 0; i < 2; i++) {
+		cache_put_str(&b, names[i]);
+		cache_put32(&b, strengths[i]);
+	}
+	return b;
+}
+
+/* The per-boot copy: what is kept reads back as the same answers; a cut,
+ * padded, unsorted or out-of-range body reads as nothing. */
+static void kallsyms_cache_body(const struct kallsyms *k)
+{
+	static const char *const sorted[] = { "__x64_sys_a", "__x64_sys_b" };
+	static const char *const unsorted[] = { "__x64_sys_b", "__x64_sys_a" };
+	static const uint32_t strong[] = { KSYM_STRONG, KSYM_WEAK }, bad[] = { KSYM_STRONG, 7 };
+	struct wbuf b = { 0 }, w;
+	struct kallsyms *k2;
+
+	kallsyms_encode(k, &b);
+	k2 = decode(&b, b.n);
+	assert_non_null(k2);
+	assert_int_equal(kallsyms_syscall(k2, SYSCALL_X86_64, "read", NULL), KSYM_STRONG);
+	assert_int_equal(kallsyms_syscall(k2, SYSCALL_X86_64, "uselib", NULL), KSYM_WEAK);
+	assert_int_equal(kallsyms_syscall(k2, SYSCALL_X86_64, "setitimer", NULL), KSYM_MISSING);
+	assert_true(kallsyms_has_prefix(k2, "__ia32_sys_"));
+	kallsyms_free(k2);
+	for (size_t n = 0; n < b.n; n++)
+		assert_null(decode(&b, n));
+	cache_put32(&b, 0);
+	assert_null(decode(&b, b.n));
+	free(b.p);
+
+	w = body(2, sorted, strong);
+	k2 = decode(&w, w.n);
+	assert_non_null(k2);
+	kallsyms_free(k2);
+	free(w.p);
+	w = body(2, unsorted, strong);
+	assert_null(decode(&w, w.n));
+	free(w.p);
+	w = body(2, sorted, bad);
+	assert_null(decode(&w, w.n));
+	free(w.p);
+	w = body(1u << 30, sorted, strong); /* a count the body cannot hold */
+	assert_null(decode(&w, w.n));
+	free(w.p);
+}
+
 static void kallsyms_names(void **state)
 {
 	char path[] = "/tmp/abicheck-kallsyms-XXXXXX";
@@ -244,6 +305,7 @@ static void kallsyms_names(void **state)
 	assert_int_equal(kallsyms_syscall(k, SYSCALL_I386, "stat64", NULL), KSYM_STRONG);
 	assert_true(kallsyms_has_prefix(k, "__ia32_sys_"));
 	assert_false(kallsyms_has_prefix(k, "__arm64_sys_"));
+	kallsyms_cache_body(k);
 	kallsyms_free(k);
 }
 
