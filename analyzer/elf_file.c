@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <libelf.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/xalloc.h"
 #include "common/sort.h"
@@ -196,8 +199,24 @@ int elf_file_open(int fd, struct elf_file *ef, struct ac_error *err)
 		ef->problem = "section headers beyond the end of the file or malformed";
 	check_segments(ef);
 	index_code(ef);
-	index_symbols(ef);
 	return 0;
+}
+
+/* One lock for every file: taken once per file, by the first thread to ask. */
+static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void elf_file_index_symbols(const struct elf_file *cef)
+{
+	struct elf_file *ef = (struct elf_file *)cef; /* the index caches what the file says */
+
+	if (atomic_load_explicit(&ef->symbols_indexed, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&index_lock);
+	if (!atomic_load_explicit(&ef->symbols_indexed, memory_order_relaxed)) {
+		index_symbols(ef);
+		atomic_store_explicit(&ef->symbols_indexed, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&index_lock);
 }
 
 /* Foreign-endian headers were converted in place: those pages are private
@@ -207,6 +226,16 @@ static bool native(const struct elf_file *ef)
 {
 	return ef->ehdr.e_ident[EI_DATA] ==
 	       (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB);
+}
+
+void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (ef->map && native(ef) && hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
 void elf_file_release_pages(const struct elf_file *ef)
@@ -229,8 +258,10 @@ void elf_file_close(struct elf_file *ef)
 
 const struct elf_symbol *elf_file_symbol_at(const struct elf_file *ef, uint64_t addr)
 {
-	size_t lo = 0, hi = ef->nsyms;
+	size_t lo = 0, hi;
 
+	elf_file_index_symbols(ef);
+	hi = ef->nsyms;
 	while (lo < hi) { /* last symbol with value <= addr */
 		size_t mid = lo + (hi - lo) / 2;
 		if (ef->syms[mid].value <= addr)

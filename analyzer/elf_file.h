@@ -48,10 +48,12 @@ struct elf_file {
 	bool has_sections;
 	struct code_region *code;
 	size_t ncode;
+	/* Filled by elf_file_index_symbols (elf_file_symbol_at calls it). */
 	struct elf_symbol *syms; /* functions and objects, sorted by value */
 	size_t nsyms;
 	struct mapping_symbol *maps; /* sorted by addr; empty when stripped */
 	size_t nmaps;
+	_Atomic bool symbols_indexed;
 	/* Why the file can be analysed only in part (static string), or NULL:
 	 * headers or segments beyond the end of the file. */
 	const char *problem;
@@ -66,12 +68,22 @@ void elf_file_close(struct elf_file *ef);
  * stay resident until the end of a run (600 MB on a toolchain image),
  * though each is needed only while its file is analysed. */
 void elf_file_release_pages(const struct elf_file *ef);
+/* The same for the whole pages inside [p, p + len), a range of the
+ * mapping: what a long pass (the sweep of libLLVM's 48 MB of text) has
+ * left behind it. */
+void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len);
 
 /* Pointer to `len` bytes at virtual address `vaddr`, from the file image of
  * a PT_LOAD segment; NULL when not backed by file bytes. */
 const uint8_t *elf_file_at(const struct elf_file *ef, uint64_t vaddr, size_t len);
 /* The same for a file offset range. */
 const uint8_t *elf_file_range(const struct elf_file *ef, uint64_t off, uint64_t len);
+
+/* Reads and sorts the symbol tables, once; safe from several threads.
+ * Not done by elf_file_open: a warm check opens every file for its facts
+ * and asks most of them nothing about symbols (sorting them was a tenth
+ * of its time). */
+void elf_file_index_symbols(const struct elf_file *ef);
 
 /* Function symbol whose [value, value+size) contains addr, or NULL. */
 const struct elf_symbol *elf_file_symbol_at(const struct elf_file *ef, uint64_t addr);

@@ -32,6 +32,22 @@ struct adj {
 	uint32_t target; /* function index, or import index */
 };
 
+/* As stored: the kind in the top two bits, the target below.  Four bytes,
+ * not twelve: the list is grouped by `from` (adj_start), and libLLVM's
+ * 900 000 entries were the largest thing a toolchain image's walks held. */
+typedef uint32_t adj_packed;
+#define ADJ_TARGET_LIMIT (1u << 30) /* an index beyond: the edge is dropped */
+
+static adj_packed adj_pack(const struct adj *a)
+{
+	return (adj_packed)a->kind << 30 | a->target;
+}
+
+static struct adj adj_unpack(adj_packed p, uint32_t from)
+{
+	return (struct adj){ from, (uint8_t)(p >> 30), p & (ADJ_TARGET_LIMIT - 1) };
+}
+
 struct reach_object {
 	const struct image_node *node;
 	char label[128];
@@ -39,7 +55,7 @@ struct reach_object {
 	bool graph_ready;    /* dyn, adj, taken, *_fn are built */
 	struct elf_scan scan; /* the same analysis `scan` reports */
 	struct dynsyms dyn;
-	struct adj *adj;        /* sorted by from */
+	adj_packed *adj;        /* grouped by from */
 	size_t nadj;
 	size_t *adj_start;      /* nfn + 1 */
 	bool *has_indirect;
@@ -133,7 +149,7 @@ static bool edge_adj(const struct reach_object *o, const struct code_edge *e, st
 		*out = (struct adj){ (uint32_t)from, ADJ_LOCAL, (uint32_t)to };
 	else
 		return false;
-	return true;
+	return out->target < ADJ_TARGET_LIMIT;
 }
 
 /* Loading a function's address (IFUNC resolvers, callbacks) counts as a
@@ -145,7 +161,7 @@ static bool ref_adj(const struct reach_object *o, const struct code_edge *r, str
 	if (from < 0 || to < 0 || to == from)
 		return false;
 	*out = (struct adj){ (uint32_t)from, ADJ_REF, (uint32_t)to };
-	return true;
+	return out->target < ADJ_TARGET_LIMIT;
 }
 
 /* Each function's calls, edges then refs, in sweep order: counted in one
@@ -170,7 +186,7 @@ static void build_adj(struct reach_object *o)
 			if (pass == 0)
 				o->adj_start[a.from + 1]++;
 			else
-				o->adj[cursor[a.from]++] = a;
+				o->adj[cursor[a.from]++] = adj_pack(&a);
 		}
 		if (pass == 1)
 			break;
@@ -372,6 +388,12 @@ static void trim(struct reach_ctx *rc)
 	size_t total = 0;
 	bool released = false;
 
+	/* The batch's walks touched its objects' symbol names and string
+	 * tables; those pages would otherwise stay until the end of the run
+	 * (40 MB of a toolchain image's). */
+	for (size_t i = 0; i < rc->nobjs; i++)
+		if (rc->objs[i]->used == rc->clock)
+			elf_file_release_pages(&rc->objs[i]->scan.file);
 	if (!reloadable(rc))
 		return; /* no cache to reload from: keep it all */
 	for (size_t i = 0; i < rc->nobjs; i++)
@@ -534,13 +556,14 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 	size_t f = node - w->base[oi];
 
 	for (size_t i = o->adj_start[f]; i < o->adj_start[f + 1]; i++) {
-		const struct adj *a = &o->adj[i];
-		if (a->kind == ADJ_LOCAL || (a->kind == ADJ_REF && follow_indirect)) {
-			visit(w, w->base[oi] + a->target, (long)node, VIA_CALL, 0);
-		} else if (a->kind == ADJ_IMPORT) {
-			long to = bound_node(w, oi, a->target);
+		struct adj a = adj_unpack(o->adj[i], (uint32_t)f);
+
+		if (a.kind == ADJ_LOCAL || (a.kind == ADJ_REF && follow_indirect)) {
+			visit(w, w->base[oi] + a.target, (long)node, VIA_CALL, 0);
+		} else if (a.kind == ADJ_IMPORT) {
+			long to = bound_node(w, oi, a.target);
 			if (to >= 0)
-				visit(w, (size_t)to, (long)node, VIA_IMPORT, a->target);
+				visit(w, (size_t)to, (long)node, VIA_IMPORT, a.target);
 		}
 	}
 	/* The first indirect call of an object reaches all its address-taken
@@ -918,7 +941,9 @@ static void walk_alloc(struct walk *w)
 		w->bound[i] = xcalloc(w->objs[i]->dyn.nimports + 1, sizeof(long));
 }
 
-static void walk_free(struct walk *w)
+/* The per-node arrays, which a walk needs only until its result is
+ * collected (48 walks of a batch over clang's closure held 30 MB). */
+static void walk_free_nodes(struct walk *w)
 {
 	free(w->base);
 	free(w->parent);
@@ -931,6 +956,14 @@ static void walk_free(struct walk *w)
 	for (size_t i = 0; w->bound && i < w->nobjs; i++)
 		free(w->bound[i]);
 	free(w->bound);
+	w->base = NULL, w->parent = NULL, w->via = NULL, w->via_import = NULL;
+	w->depth = NULL, w->startup = NULL, w->queue = NULL, w->taken_done = NULL;
+	w->bound = NULL;
+}
+
+static void walk_free(struct walk *w)
+{
+	walk_free_nodes(w);
 	free(w->objs);
 }
 
@@ -953,6 +986,7 @@ static void job_walk(struct reach_ctx *rc, struct walk_job *j)
 	collect(w, j->out);
 	if (j->cacheable)
 		reach_result_store(rc->cache, &j->key, j->out);
+	walk_free_nodes(w);
 }
 
 /* ---- many programs' walks at once ---- */

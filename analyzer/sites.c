@@ -12,6 +12,9 @@
 
 #define VSYSCALL_BASE 0xffffffffff600000ull
 #define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
+/* Swept text is released this often: libLLVM's 48 MB would otherwise all
+ * be resident at the end of its sweep; the lifts fault back what they read. */
+#define SWEEP_RELEASE_STEP (4u << 20)
 
 struct candidate {
 	uint64_t addr;
@@ -120,12 +123,17 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 	uint64_t addr = r->vaddr + off;
 	csh h = alt ? c->fast_alt : c->fast;
 	cs_insn *ci = cs_malloc(h);
+	const uint8_t *swept = code;
 
 	while (size && !ac_interrupted()) {
 		uint64_t target;
 		bool is_call;
 		enum insn_site k;
 
+		if ((size_t)(code - swept) >= SWEEP_RELEASE_STEP) {
+			elf_file_release_range(c->ef, swept, (size_t)(code - swept));
+			swept = code;
+		}
 		mark_start(bits, addr - r->vaddr);
 		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
@@ -566,6 +574,8 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 			out->vdso_symbols[out->nvdso++] = p;
 			i += len;
 		}
+		if (b) /* 31 MB of libLLVM's .rodata, of which the names keep a few pages */
+			elf_file_release_range(ef, b, sh.sh_size);
 	}
 }
 
@@ -618,6 +628,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 
 	memset(out, 0, sizeof(*out));
 	out->arch = a;
+	elf_file_index_symbols(ef); /* functions, mapping symbols, Thumb */
 	if (open_handles(&c, err) < 0)
 		return -1;
 	function_index_build(ef, &c.out->funcs);
