@@ -43,9 +43,14 @@ static adj_packed adj_pack(const struct adj *a)
 	return (adj_packed)a->kind << 30 | a->target;
 }
 
-static struct adj adj_unpack(adj_packed p, uint32_t from)
+static enum adj_kind adj_kind_of(adj_packed p)
 {
-	return (struct adj){ from, (uint8_t)(p >> 30), p & (ADJ_TARGET_LIMIT - 1) };
+	return (enum adj_kind)(p >> 30);
+}
+
+static uint32_t adj_target_of(adj_packed p)
+{
+	return p & (ADJ_TARGET_LIMIT - 1);
 }
 
 struct reach_object {
@@ -556,14 +561,15 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 	size_t f = node - w->base[oi];
 
 	for (size_t i = o->adj_start[f]; i < o->adj_start[f + 1]; i++) {
-		struct adj a = adj_unpack(o->adj[i], (uint32_t)f);
+		enum adj_kind kind = adj_kind_of(o->adj[i]);
+		uint32_t target = adj_target_of(o->adj[i]);
 
-		if (a.kind == ADJ_LOCAL || (a.kind == ADJ_REF && follow_indirect)) {
-			visit(w, w->base[oi] + a.target, (long)node, VIA_CALL, 0);
-		} else if (a.kind == ADJ_IMPORT) {
-			long to = bound_node(w, oi, a.target);
+		if (kind == ADJ_LOCAL || (kind == ADJ_REF && follow_indirect)) {
+			visit(w, w->base[oi] + target, (long)node, VIA_CALL, 0);
+		} else if (kind == ADJ_IMPORT) {
+			long to = bound_node(w, oi, target);
 			if (to >= 0)
-				visit(w, (size_t)to, (long)node, VIA_IMPORT, a.target);
+				visit(w, (size_t)to, (long)node, VIA_IMPORT, target);
 		}
 	}
 	/* The first indirect call of an object reaches all its address-taken

@@ -17,8 +17,8 @@
 
 #include "common/sort.h"
 #include "common/xalloc.h"
-#include "probes/enosys.h"
 #include "probes/bootcache.h"
+#include "probes/enosys.h"
 #include "probes/kallsyms.h"
 #include "probes/kversion_profile.h"
 

@@ -264,13 +264,19 @@ ELF bodies (keyed by the sha256 of the blob's bytes, \`images/layercache.h\`),
 so a warm run replays the records, reads the reach results and writes the
 report: no decompression, no site report read, and no hashing of a blob
 whose file is unchanged (device, inode, size, mtime, ctime) since it last
-hashed to its digest.  A cold run inflates gzip with ISA-L, analyses ELF
+hashed to its digest; the live probe reads the kernel's syscall names
+from the copy it kept for this boot, not /proc/kallsyms
+(\`probes/bootcache.h\`).  A cold run inflates gzip with ISA-L, analyses ELF
 files on all cores while the layer is still being read
-(\`analyzer/prefetch.h\`), probes the live kernel on a thread of its own
-meanwhile, and walks the programs on all cores (\`reach_programs\`); the
-rules run on one thread.  Memory is bounded by releasing what is not in
-use: each file's mapped pages once it is analysed, and the site reports
-and call graphs of the objects least recently walked beyond 64 MB
+(\`analyzer/prefetch.h\`), sweeps x86 code with Zydis and aarch64 code
+with its own encoding tables (\`analyzer/a64_decode.h\`), capstone lifting
+only the functions that hold candidates, probes the live kernel on a
+thread of its own meanwhile, and walks the programs on all cores
+(\`reach_programs\`); the rules run on one thread.  Memory is bounded by
+releasing what is not in use: each file's mapped pages once it is
+analysed (its text every 4 MB of the sweep), the pages a batch of walks
+touched, each walk's arrays once its result is collected, and the site
+reports and call graphs of the objects least recently walked beyond 64 MB
 (reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
 The peak is set by the largest library's analysis and the walk of its
 closure (libLLVM and libclang-cpp for clang), not by the image's size.
