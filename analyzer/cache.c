@@ -26,7 +26,7 @@
 #define ANALYZER_HASH "unhashed"
 #endif
 
-#define FORMAT 1u
+#define FORMAT 2u /* 2: the call graph, not the sweep's raw edges */
 #define FILE_REF (1ull << 63)
 
 const char *analysis_cache_version(void)
@@ -92,13 +92,14 @@ static void put_res(struct wbuf *b, const struct resolution *r)
 	cache_put32(b, r->partial);
 }
 
-static void put_edges(struct wbuf *b, const struct code_edge *e, size_t n)
+/* The graph's arrays as they are in memory: the cache is per machine. */
+static void put_graph(struct wbuf *b, const struct call_graph *g)
 {
-	for (size_t i = 0; i < n; i++) {
-		cache_put64(b, e[i].from);
-		cache_put64(b, e[i].target);
-		cache_put64(b, e[i].call);
-	}
+	cache_put(b, g->adj_start, (g->nfn + 1) * sizeof(*g->adj_start));
+	cache_put(b, g->adj, g->nadj * sizeof(*g->adj));
+	cache_put(b, g->has_indirect, g->nfn * sizeof(*g->has_indirect));
+	cache_put(b, g->taken, g->ntaken * sizeof(*g->taken));
+	cache_put(b, g->ctors, g->nctors * sizeof(*g->ctors));
 }
 
 static void put_arrays(struct wbuf *b, struct strings *s, const struct site_report *r)
@@ -107,10 +108,7 @@ static void put_arrays(struct wbuf *b, struct strings *s, const struct site_repo
 		cache_put64(b, r->funcs.ranges[i].start);
 		cache_put64(b, r->funcs.ranges[i].end);
 	}
-	put_edges(b, r->edges, r->nedges);
-	for (size_t i = 0; i < r->nindirect; i++)
-		cache_put64(b, r->indirect[i]);
-	put_edges(b, r->refs, r->nrefs);
+	put_graph(b, &r->graph);
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct syscall_site *x = &r->sites[i];
 		cache_put64(b, x->addr);
@@ -166,8 +164,9 @@ void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 	struct wbuf parts[3] = { { 0 } }; /* counts, arrays, strings */
 	struct strings s = { .ef = ef };
 	const uint64_t counts[] = {
-		r->funcs.n, r->funcs.fdes, r->nedges, r->nindirect, r->nrefs, r->nsites,
-		r->nwcalls, r->nvsyscalls, r->nvdso, r->code_bytes, r->undecodable_bytes,
+		r->funcs.n, r->funcs.fdes, r->nindirect, r->nsites, r->nwcalls, r->nvsyscalls,
+		r->nvdso, r->code_bytes, r->undecodable_bytes, r->graph.nadj, r->graph.ntaken,
+		r->graph.nctors, r->graph.nimports,
 	};
 
 	if (!c->dir)
@@ -222,16 +221,29 @@ static void get_res(struct rbuf *b, struct resolution *r)
 		b->bad = true;
 }
 
-static struct code_edge *get_edges(struct rbuf *b, size_t n)
+static void *get_raw(struct rbuf *b, size_t n, size_t elem)
 {
-	struct code_edge *e = cache_get_array(b, n, 24, sizeof(*e));
+	void *p = cache_get_array(b, n, elem, elem);
 
-	for (size_t i = 0; !b->bad && i < n; i++) {
-		e[i].from = cache_get64(b);
-		e[i].target = cache_get64(b);
-		e[i].call = cache_get64(b) != 0;
-	}
-	return e;
+	if (!b->bad)
+		cache_get(b, p, n * elem);
+	return p;
+}
+
+static void get_graph(struct rbuf *b, size_t nfn, struct call_graph *g)
+{
+	g->nfn = nfn;
+	g->adj_start = get_raw(b, nfn + 1, sizeof(*g->adj_start));
+	g->adj = get_raw(b, g->nadj, sizeof(*g->adj));
+	g->has_indirect = get_raw(b, nfn, sizeof(*g->has_indirect));
+	/* A byte other than 0 or 1 is no bool: look at it as a byte. */
+	for (size_t i = 0; !b->bad && i < nfn; i++)
+		if (((const unsigned char *)g->has_indirect)[i] > 1)
+			b->bad = true;
+	g->taken = get_raw(b, g->ntaken, sizeof(*g->taken));
+	g->ctors = get_raw(b, g->nctors, sizeof(*g->ctors));
+	if (!b->bad && !call_graph_valid(g, nfn))
+		b->bad = true;
 }
 
 static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_report *r)
@@ -243,11 +255,7 @@ static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_rep
 		if (i && r->funcs.ranges[i].start < r->funcs.ranges[i - 1].start)
 			b->bad = true; /* lookups bisect: must be sorted */
 	}
-	r->edges = get_edges(b, r->nedges);
-	r->indirect = cache_get_array(b, r->nindirect, 8, sizeof(*r->indirect));
-	for (size_t i = 0; !b->bad && i < r->nindirect; i++)
-		r->indirect[i] = cache_get64(b);
-	r->refs = get_edges(b, r->nrefs);
+	get_graph(b, r->funcs.n, &r->graph);
 	r->sites = cache_get_array(b, r->nsites, 32, sizeof(*r->sites));
 	for (size_t i = 0; !b->bad && i < r->nsites; i++) {
 		struct syscall_site *x = &r->sites[i];
@@ -303,8 +311,9 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 	uint64_t nblob;
 	struct rstrings s = { .ef = ef };
 	size_t *const counts[] = {
-		&r->funcs.n, &r->funcs.fdes, &r->nedges, &r->nindirect, &r->nrefs, &r->nsites,
-		&r->nwcalls, &r->nvsyscalls, &r->nvdso, &r->code_bytes, &r->undecodable_bytes,
+		&r->funcs.n, &r->funcs.fdes, &r->nindirect, &r->nsites, &r->nwcalls,
+		&r->nvsyscalls, &r->nvdso, &r->code_bytes, &r->undecodable_bytes, &r->graph.nadj,
+		&r->graph.ntaken, &r->graph.nctors, &r->graph.nimports,
 	};
 
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)

@@ -377,25 +377,39 @@ static void index_exports(struct dynsyms *d)
 	sort_array(d->by_name, d->nexports, sizeof(*d->by_name), by_name_cmp);
 }
 
-void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
+/* relocations: also the addresses relocations store and the constructors,
+ * which only the call graph asks for (and which are most of a large
+ * library's table). */
+static void read_dynsyms(const struct elf_file *ef, struct dynsyms *out, bool relocations)
 {
 	struct version_names vn = { 0 };
 	struct dynsym_map map = { 0 };
+	struct reloc_slot *slots = NULL;
+	size_t nslots = 0;
 
 	memset(out, 0, sizeof(*out));
 	read_version_names(ef, &vn);
 	read_symbols(ef, &vn, out, &map);
-	struct reloc_slot *slots = NULL;
-	size_t nslots = 0;
-
-	read_plt(ef, &map, out);
-	read_data_refs(ef, out, &slots, &nslots);
-	read_ctors(ef, out, slots, nslots);
+	read_plt(ef, &map, out); /* it adds the interposable exports it calls */
+	if (relocations) {
+		read_data_refs(ef, out, &slots, &nslots);
+		read_ctors(ef, out, slots, nslots);
+	}
 	index_exports(out);
 	free(slots);
 	free(map.import);
 	free(map.export);
 	free(vn.names);
+}
+
+void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
+{
+	read_dynsyms(ef, out, true);
+}
+
+void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
+{
+	read_dynsyms(ef, out, false);
 }
 
 void dynsyms_free(struct dynsyms *d)

@@ -47,6 +47,9 @@ struct dynsyms {
 };
 
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out);
+/* Without the relocations and constructors (the call graph took them, and
+ * they are most of a large library's table): what binding needs. */
+void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out);
 void dynsyms_free(struct dynsyms *d);
 
 /* The import a call to `addr` goes through (inside a PLT stub), or -1. */

@@ -21,51 +21,13 @@
 #include "common/tempdir.h"
 #include "common/xalloc.h"
 
-/* LOCAL: call or tail jump; REF: the function's address is loaded (an
- * IFUNC resolver's candidate, a callback) — a possible call, but not one
- * the start-up walk follows; IMPORT: through the PLT. */
-enum adj_kind { ADJ_LOCAL, ADJ_REF, ADJ_IMPORT };
-
-struct adj {
-	uint32_t from;
-	uint8_t kind;
-	uint32_t target; /* function index, or import index */
-};
-
-/* As stored: the kind in the top two bits, the target below.  Four bytes,
- * not twelve: the list is grouped by `from` (adj_start), and libLLVM's
- * 900 000 entries were the largest thing a toolchain image's walks held. */
-typedef uint32_t adj_packed;
-#define ADJ_TARGET_LIMIT (1u << 30) /* an index beyond: the edge is dropped */
-
-static adj_packed adj_pack(const struct adj *a)
-{
-	return (adj_packed)a->kind << 30 | a->target;
-}
-
-static enum adj_kind adj_kind_of(adj_packed p)
-{
-	return (enum adj_kind)(p >> 30);
-}
-
-static uint32_t adj_target_of(adj_packed p)
-{
-	return p & (ADJ_TARGET_LIMIT - 1);
-}
-
 struct reach_object {
 	const struct image_node *node;
 	char label[128];
 	bool ok;             /* analysed: it can have a graph */
-	bool graph_ready;    /* dyn, adj, taken, *_fn are built */
-	struct elf_scan scan; /* the same analysis `scan` reports */
-	struct dynsyms dyn;
-	adj_packed *adj;        /* grouped by from */
-	size_t nadj;
-	size_t *adj_start;      /* nfn + 1 */
-	bool *has_indirect;
-	uint32_t *taken;        /* functions whose address is stored or loaded */
-	size_t ntaken;
+	bool graph_ready;    /* the report is loaded, dyn and *_fn are read */
+	struct elf_scan scan; /* the same analysis `scan` reports; its graph */
+	struct dynsyms dyn;   /* exports and imports only: what binding asks */
 	long *site_fn, *wcall_fn, *vs_fn;
 	uint64_t used; /* rc->clock of the last walk that needed it */
 	bool queued;   /* reach_programs: its graph is on this round's list */
@@ -94,145 +56,26 @@ static size_t resident_max(void)
 	return *end || mb > 1u << 20 ? REACH_RESIDENT_MAX : (size_t)mb << 20;
 }
 
-/* ---- building one object's graph ---- */
+/* ---- an object's graph ---- */
 
 static long fn_of(const struct reach_object *o, uint64_t addr)
 {
-	struct func_range fr;
-	size_t lo = 0, hi = o->scan.sites.funcs.n;
-
-	if (!function_index_find(&o->scan.sites.funcs, addr, &fr))
-		return -1;
-	while (lo < hi) { /* the first range with that start */
-		size_t mid = lo + (hi - lo) / 2;
-		if (o->scan.sites.funcs.ranges[mid].start < fr.start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < o->scan.sites.funcs.n && o->scan.sites.funcs.ranges[lo].start == fr.start; lo++)
-		if (o->scan.sites.funcs.ranges[lo].end == fr.end)
-			return (long)lo;
-	return -1;
+	return cg_fn_of(&o->scan.sites.funcs, addr);
 }
 
-/* The function code at addr belongs to: the one containing it, else the
- * last one starting before it.  Hand-written assembly may end its CFI
- * before a syscall and resume after it (glibc's clone3.S, clone.S: the
- * child's frame has no caller); the uncovered bytes are reached by
- * falling through from the function before them. */
 static long fn_owner(const struct reach_object *o, uint64_t addr)
 {
-	long f = fn_of(o, addr);
-	size_t next;
-
-	if (f >= 0)
-		return f;
-	next = function_index_upper(&o->scan.sites.funcs, addr);
-	return next ? (long)next - 1 : -1;
+	return cg_fn_owner(&o->scan.sites.funcs, addr);
 }
 
-/* A function starting exactly at addr (a pointer's target). */
 static long fn_at(const struct reach_object *o, uint64_t addr)
 {
-	long f = fn_of(o, addr);
-
-	return f >= 0 && o->scan.sites.funcs.ranges[f].start == addr ? f : -1;
+	return cg_fn_at(&o->scan.sites.funcs, addr);
 }
 
-/* What call edge i says, as an adjacency entry; false when it says
- * nothing the walk uses. */
-static bool edge_adj(const struct reach_object *o, const struct code_edge *e, struct adj *out)
+static const struct call_graph *graph(const struct reach_object *o)
 {
-	long from = fn_owner(o, e->from), to, imp;
-
-	if (from < 0)
-		return false;
-	if ((imp = dynsyms_plt_import(&o->dyn, e->target)) >= 0)
-		*out = (struct adj){ (uint32_t)from, ADJ_IMPORT, (uint32_t)imp };
-	else if ((to = fn_of(o, e->target)) >= 0 && to != from)
-		*out = (struct adj){ (uint32_t)from, ADJ_LOCAL, (uint32_t)to };
-	else
-		return false;
-	return out->target < ADJ_TARGET_LIMIT;
-}
-
-/* Loading a function's address (IFUNC resolvers, callbacks) counts as a
- * possible call. */
-static bool ref_adj(const struct reach_object *o, const struct code_edge *r, struct adj *out)
-{
-	long from = fn_of(o, r->from), to = fn_at(o, r->target);
-
-	if (from < 0 || to < 0 || to == from)
-		return false;
-	*out = (struct adj){ (uint32_t)from, ADJ_REF, (uint32_t)to };
-	return out->target < ADJ_TARGET_LIMIT;
-}
-
-/* Each function's calls, edges then refs, in sweep order: counted in one
- * pass, placed in a second, so the list is allocated once at its exact
- * size and needs no sort (growing it by doubling, then merge-sorting it,
- * held up to three copies of libLLVM's 720 000 entries at once).  The
- * order within a function is the stable sort's, so walks and their
- * chains are unchanged. */
-static void build_adj(struct reach_object *o)
-{
-	const struct site_report *s = &o->scan.sites;
-	size_t nfn = s->funcs.n, *cursor = NULL;
-	struct adj a;
-
-	o->adj_start = xcalloc(nfn + 2, sizeof(size_t));
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < s->nedges + s->nrefs; i++) {
-			bool ok = i < s->nedges ? edge_adj(o, &s->edges[i], &a)
-						: ref_adj(o, &s->refs[i - s->nedges], &a);
-			if (!ok)
-				continue;
-			if (pass == 0)
-				o->adj_start[a.from + 1]++;
-			else
-				o->adj[cursor[a.from]++] = adj_pack(&a);
-		}
-		if (pass == 1)
-			break;
-		for (size_t f = 0; f <= nfn; f++)
-			o->adj_start[f + 1] += o->adj_start[f];
-		o->nadj = o->adj_start[nfn];
-		o->adj = xcalloc(o->nadj + 1, sizeof(*o->adj));
-		cursor = xcalloc(nfn + 1, sizeof(size_t));
-		memcpy(cursor, o->adj_start, nfn * sizeof(size_t));
-	}
-	free(cursor);
-}
-
-static void add_taken(struct reach_object *o, size_t *cap, long f)
-{
-	if (f < 0)
-		return;
-	xgrow((void **)&o->taken, cap, o->ntaken, sizeof(*o->taken));
-	o->taken[o->ntaken++] = (uint32_t)f;
-}
-
-static void build_graph(struct reach_object *o)
-{
-	size_t tcap = 0, nfn = o->scan.sites.funcs.n;
-	const struct site_report *s = &o->scan.sites;
-
-	build_adj(o);
-	/* A function whose address is loaded or stored is a target of
-	 * indirect calls. */
-	for (size_t i = 0; i < s->nrefs; i++)
-		add_taken(o, &tcap, fn_at(o, s->refs[i].target));
-	for (size_t i = 0; i < o->dyn.ndata_refs; i++)
-		add_taken(o, &tcap, fn_at(o, o->dyn.data_refs[i]));
-	o->has_indirect = xcalloc(nfn + 1, sizeof(bool));
-	for (size_t i = 0; i < s->nindirect; i++) {
-		long f = fn_of(o, s->indirect[i]);
-		/* PLT stubs jump through the GOT: that is the import, not an
-		 * unknown target. */
-		if (f >= 0 && dynsyms_plt_import(&o->dyn, s->indirect[i]) < 0)
-			o->has_indirect[f] = true;
-	}
+	return &o->scan.sites.graph;
 }
 
 static void map_sites(struct reach_object *o)
@@ -306,11 +149,16 @@ static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 	ensure_sites(rc, o);
 	if (!o->ok)
 		return;
-	dynsyms_read(&o->scan.file, &o->dyn);
-	build_graph(o);
+	dynsyms_read_symbols(&o->scan.file, &o->dyn);
+	/* The graph's import indices are the symbol table's (the same bytes,
+	 * so only a damaged cache entry could disagree). */
+	if (graph(o)->nimports != o->dyn.nimports) {
+		dynsyms_free(&o->dyn);
+		o->ok = false;
+		return;
+	}
 	map_sites(o);
 	o->graph_ready = true;
-	site_report_drop_graph_input(&o->scan.sites);
 	elf_file_release_pages(&o->scan.file);
 }
 
@@ -348,16 +196,11 @@ static struct reach_object *object(struct reach_ctx *rc, const struct image_node
 
 static void free_graph(struct reach_object *o)
 {
-	free(o->adj);
-	free(o->adj_start);
-	free(o->has_indirect);
-	free(o->taken);
 	free(o->site_fn);
 	free(o->wcall_fn);
 	free(o->vs_fn);
 	dynsyms_free(&o->dyn);
-	o->adj = NULL, o->nadj = 0, o->adj_start = NULL, o->has_indirect = NULL;
-	o->taken = NULL, o->ntaken = 0, o->site_fn = o->wcall_fn = o->vs_fn = NULL;
+	o->site_fn = o->wcall_fn = o->vs_fn = NULL;
 	o->graph_ready = false;
 }
 
@@ -372,17 +215,15 @@ static void free_object(struct reach_object *o)
 
 static size_t resident_bytes(const struct reach_object *o)
 {
-	size_t nfn = o->scan.sites.funcs.n, b = 0;
+	size_t b = 0;
 
 	if (o->scan.has_sites && !o->scan.sites_released)
 		b += site_report_bytes(&o->scan.sites);
 	if (o->graph_ready)
-		b += o->nadj * sizeof(*o->adj) + (nfn + 1) * (sizeof(size_t) + sizeof(bool)) +
-		     o->ntaken * sizeof(*o->taken) +
-		     (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
+		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
 			     sizeof(long) +
-		     (o->dyn.nexports * 2 + o->dyn.nimports) * sizeof(*o->dyn.exports) +
-		     o->dyn.nplt * sizeof(*o->dyn.plt) + o->dyn.ndata_refs * sizeof(uint64_t);
+		     (o->dyn.nexports + o->dyn.nimports) * sizeof(*o->dyn.exports) +
+		     o->dyn.nexports * sizeof(*o->dyn.by_name);
 	return b;
 }
 
@@ -560,13 +401,15 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 	const struct reach_object *o = w->objs[oi];
 	size_t f = node - w->base[oi];
 
-	for (size_t i = o->adj_start[f]; i < o->adj_start[f + 1]; i++) {
-		enum adj_kind kind = adj_kind_of(o->adj[i]);
-		uint32_t target = adj_target_of(o->adj[i]);
+	const struct call_graph *g = graph(o);
 
-		if (kind == ADJ_LOCAL || (kind == ADJ_REF && follow_indirect)) {
+	for (size_t i = g->adj_start[f]; i < g->adj_start[f + 1]; i++) {
+		enum cg_kind kind = cg_kind_of(g->adj[i]);
+		uint32_t target = cg_target_of(g->adj[i]);
+
+		if (kind == CG_LOCAL || (kind == CG_REF && follow_indirect)) {
 			visit(w, w->base[oi] + target, (long)node, VIA_CALL, 0);
-		} else if (kind == ADJ_IMPORT) {
+		} else if (kind == CG_IMPORT) {
 			long to = bound_node(w, oi, target);
 			if (to >= 0)
 				visit(w, (size_t)to, (long)node, VIA_IMPORT, target);
@@ -574,9 +417,9 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 	}
 	/* The first indirect call of an object reaches all its address-taken
 	 * functions; later ones cannot reach anything new. */
-	if (follow_indirect && o->has_indirect[f] && !w->taken_done[oi]) {
-		for (size_t i = 0; i < o->ntaken; i++)
-			visit(w, w->base[oi] + o->taken[i], (long)node, VIA_INDIRECT, 0);
+	if (follow_indirect && g->has_indirect[f] && !w->taken_done[oi]) {
+		for (size_t i = 0; i < g->ntaken; i++)
+			visit(w, w->base[oi] + g->taken[i], (long)node, VIA_INDIRECT, 0);
 		w->taken_done[oi] = true;
 	}
 }
@@ -671,11 +514,8 @@ static void startup_roots(struct walk *w, long interp)
 	/* Every object's constructors and destructors run around main. */
 	for (size_t i = 0; i < w->nobjs; i++) {
 		const struct reach_object *o = w->objs[i];
-		for (size_t k = 0; o->ok && k < o->dyn.nctors; k++) {
-			long f = fn_of(o, o->dyn.ctors[k]);
-			if (f >= 0)
-				visit(w, w->base[i] + (size_t)f, -1, VIA_ROOT, 0);
-		}
+		for (size_t k = 0; o->ok && k < graph(o)->nctors; k++)
+			visit(w, w->base[i] + graph(o)->ctors[k], -1, VIA_ROOT, 0);
 	}
 	root_export(w, "__libc_start_main");
 	root_export(w, "__libc_early_init");
@@ -914,7 +754,7 @@ static void collect(struct walk *w, struct reach_result *out)
 		snprintf(ps->label, sizeof(ps->label), "%s", w->objs[i]->label);
 		ps->functions = w->objs[i]->scan.sites.funcs.n;
 		ps->indirect_calls = w->objs[i]->scan.sites.nindirect;
-		ps->address_taken = w->objs[i]->ntaken;
+		ps->address_taken = graph(w->objs[i])->ntaken;
 		for (size_t f = 0; f < ps->functions; f++)
 			ps->reached += w->depth[w->base[i] + f] != 0;
 		out->indirect_calls += w->objs[i]->scan.sites.nindirect;

@@ -47,6 +47,11 @@ struct ctx {
 	bool alt_default;       /* code is mostly in the alternate state */
 	struct candidate *cands;
 	size_t ncands, capcands;
+	/* The call graph's raw material (callgraph.h): held only until the
+	 * graph is built, at the end of the analysis. */
+	struct code_edge *edges, *refs; /* sweep order */
+	uint64_t *indirect;
+	size_t nedges, nrefs, nindirect;
 	size_t capedges, capind, caprefs;
 	struct lifted lf;
 	struct site_report *out;
@@ -150,18 +155,16 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		if (k != SITE_NONE)
 			add_candidate(c, ci->address, k);
 		if (c->a->direct_target(ci, alt, &target, &is_call)) {
-			struct site_report *o = c->out;
-			xgrow((void **)&o->edges, &c->capedges, o->nedges, sizeof(*o->edges));
-			o->edges[o->nedges++] = (struct code_edge){ ci->address, target, is_call };
+			xgrow((void **)&c->edges, &c->capedges, c->nedges, sizeof(*c->edges));
+			c->edges[c->nedges++] = (struct code_edge){ ci->address, target, is_call };
 			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
 				add_candidate(c, ci->address, SITE_NONE);
 		} else if (c->a->indirect_branch(ci)) {
-			xgrow((void **)&c->out->indirect, &c->capind, c->out->nindirect, sizeof(uint64_t));
-			c->out->indirect[c->out->nindirect++] = ci->address;
+			xgrow((void **)&c->indirect, &c->capind, c->nindirect, sizeof(uint64_t));
+			c->indirect[c->nindirect++] = ci->address;
 		} else if (c->a->address_ref && c->a->address_ref(ci, &target)) {
-			struct site_report *o = c->out;
-			xgrow((void **)&o->refs, &c->caprefs, o->nrefs, sizeof(*o->refs));
-			o->refs[o->nrefs++] = (struct code_edge){ ci->address, target, false };
+			xgrow((void **)&c->refs, &c->caprefs, c->nrefs, sizeof(*c->refs));
+			c->refs[c->nrefs++] = (struct code_edge){ ci->address, target, false };
 		}
 		if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size) &&
 		    !(c->a->direct_target(ci, alt, &target, &is_call) && in_vsyscall_page(target)))
@@ -431,8 +434,8 @@ static void add_call_targets(struct ctx *c)
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t *starts = NULL;
 		size_t n = 0, cap = 0;
-		for (size_t i = 0; i < c->out->nedges; i++) {
-			const struct code_edge *e = &c->out->edges[i];
+		for (size_t i = 0; i < c->nedges; i++) {
+			const struct code_edge *e = &c->edges[i];
 			struct func_range from;
 			uint64_t end;
 			if (!in_code(c, e->target, &end) || !is_start(c, e->target) ||
@@ -518,14 +521,14 @@ static void resolve_wrappers(struct ctx *c)
 	}
 	for (size_t k = 0; k < nws; k++) { /* grows while we walk it */
 		struct wrapper wr = ws[k];
-		for (size_t e = 0; e < c->out->nedges; e++) {
+		for (size_t e = 0; e < c->nedges; e++) {
 			struct func_range fr;
 			struct wrapper_call *w;
 			struct resolution res;
 			long at;
-			if (c->out->edges[e].target != wr.start)
+			if (c->edges[e].target != wr.start)
 				continue;
-			at = lift_around(c, c->out->edges[e].from, &fr);
+			at = lift_around(c, c->edges[e].from, &fr);
 			if (at < 0)
 				continue;
 			flow_graph_resolve(&c->lf.fg, (size_t)at, wr.reg, &res);
@@ -538,7 +541,7 @@ static void resolve_wrappers(struct ctx *c)
 			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
 			w = &c->out->wcalls[c->out->nwcalls++];
 			memset(w, 0, sizeof(*w));
-			w->addr = c->out->edges[e].from;
+			w->addr = c->edges[e].from;
 			w->wrapper = wr.start;
 			w->wrapper_name = wr.name;
 			w->caller = symbol_name(c, w->addr);
@@ -606,6 +609,28 @@ static bool mostly_alt(const struct elf_file *ef)
 	return (ef->ehdr.e_entry & 1) || (funcs && thumb * 2 > funcs);
 }
 
+/* The graph is built as soon as the wrappers no longer need the raw
+ * edges, which then go: they were the largest part of a report. */
+static void build_graph(struct ctx *c)
+{
+	struct dynsyms dyn;
+	struct graph_input in = {
+		.funcs = &c->out->funcs, .edges = c->edges, .nedges = c->nedges,
+		.refs = c->refs, .nrefs = c->nrefs, .indirect = c->indirect,
+		.nindirect = c->nindirect, .dyn = &dyn,
+	};
+
+	dynsyms_read(c->ef, &dyn);
+	call_graph_build(&in, &c->out->graph);
+	dynsyms_free(&dyn);
+	c->out->nindirect = c->nindirect;
+	free(c->edges);
+	free(c->refs);
+	free(c->indirect);
+	c->edges = c->refs = NULL;
+	c->indirect = NULL;
+}
+
 static int open_handles(struct ctx *c, struct ac_error *err)
 {
 	if (open_pair(c->a, c->a->cs_mode, &c->fast, &c->full, err) < 0)
@@ -646,6 +671,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 			resolve_site(&c, &c.cands[i]);
 	}
 	resolve_wrappers(&c);
+	build_graph(&c);
 	find_vdso_names(ef, out);
 	for (size_t i = 0; i < ef->ncode; i++)
 		free(c.starts.bits[i]);
@@ -698,21 +724,9 @@ size_t site_report_distinct(const struct site_report *r)
 	return distinct;
 }
 
-void site_report_drop_graph_input(struct site_report *r)
-{
-	free(r->edges);
-	free(r->refs);
-	free(r->indirect);
-	r->edges = r->refs = NULL;
-	r->indirect = NULL;
-	r->nedges = r->nrefs = 0;
-}
-
 size_t site_report_bytes(const struct site_report *r)
 {
-	return r->funcs.n * sizeof(*r->funcs.ranges) + r->nedges * sizeof(*r->edges) +
-	       (r->indirect ? r->nindirect * sizeof(*r->indirect) : 0) +
-	       r->nrefs * sizeof(*r->refs) +
+	return r->funcs.n * sizeof(*r->funcs.ranges) + call_graph_bytes(&r->graph) +
 	       r->nsites * sizeof(*r->sites) + r->nwcalls * sizeof(*r->wcalls) +
 	       r->nvsyscalls * sizeof(*r->vsyscalls) + r->nvdso * sizeof(*r->vdso_symbols);
 }
@@ -720,9 +734,7 @@ size_t site_report_bytes(const struct site_report *r)
 void site_report_free(struct site_report *r)
 {
 	function_index_free(&r->funcs);
-	free(r->edges);
-	free(r->indirect);
-	free(r->refs);
+	call_graph_free(&r->graph);
 	free(r->sites);
 	free(r->wcalls);
 	free(r->vsyscalls);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "analyzer/arch.h"
+#include "analyzer/callgraph.h"
 #include "analyzer/dataflow.h"
 #include "analyzer/elf_file.h"
 #include "analyzer/functions.h"
@@ -48,23 +49,13 @@ struct vsyscall_use {
 	const char *function;
 };
 
-/* A direct transfer (call or jump) or an address load found by the sweep. */
-struct code_edge {
-	uint64_t from, target;
-	bool call;
-};
-
 struct site_report {
 	const struct arch *arch;
 	/* Function bounds used for the sites, call targets included. */
 	struct function_index funcs;
-	/* Raw material of the call graph (analyzer/reach.c). */
-	struct code_edge *edges;  /* direct calls/jumps, in sweep order */
-	size_t nedges;
-	uint64_t *indirect;       /* addresses of indirect calls/jumps */
-	size_t nindirect;
-	struct code_edge *refs;   /* x86: lea of an address (function pointers) */
-	size_t nrefs;
+	/* The functions' calls (analyzer/callgraph.h), what reach.c walks. */
+	struct call_graph graph;
+	size_t nindirect; /* indirect calls/jumps the sweep found */
 	struct syscall_site *sites;
 	size_t nsites;
 	struct wrapper_call *wcalls;
@@ -94,10 +85,6 @@ size_t site_report_distinct(const struct site_report *r);
 int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_report *out,
 		  struct ac_error *err);
 void site_report_free(struct site_report *r);
-/* Frees what only a call graph is built from (edges, refs, the indirect
- * calls' addresses; nindirect stays): once reach.c has its graph they
- * are dead weight, half of a large library's report. */
-void site_report_drop_graph_input(struct site_report *r);
 /* Roughly the heap the report holds (its arrays), for memory budgets. */
 size_t site_report_bytes(const struct site_report *r);
 

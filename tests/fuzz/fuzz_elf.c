@@ -21,11 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dynsyms_read(&scan.file, &dyn);
 		/* Lookups walk what dynsyms_read built (sorted arrays). */
 		dynsyms_export(&dyn, "time", NULL);
-		for (size_t i = 0; i < scan.sites.nedges; i++)
-			dynsyms_plt_import(&dyn, scan.sites.edges[i].target);
+		for (size_t i = 0; i < dyn.nplt; i++)
+			dynsyms_plt_import(&dyn, dyn.plt[i].addr + dyn.plt[i].size / 2);
 		dynsyms_free(&dyn);
 	}
 	if (scan.has_sites) {
+		/* What the analysis built is what a walk trusts. */
+		if (!call_graph_valid(&scan.sites.graph, scan.sites.funcs.n))
+			abort();
 		site_report_resolved(&scan.sites);
 		site_report_distinct(&scan.sites);
 	}

@@ -1,0 +1,91 @@
+/* analyzer/callgraph.h — one object's function graph, compact and cached.
+ *
+ * Owns turning what the sweep found (direct calls and jumps, address
+ * loads, indirect calls) and the object's dynamic symbols (which PLT stub
+ * calls which import, which addresses relocations store, the constructors)
+ * into what reach.c walks: per function, the functions and imports it may
+ * call.  It is built once, when the file is analysed, so the raw edges
+ * (24 bytes each, 900 000 for libLLVM) never reach the cache or a walk:
+ * the graph depends only on the file's bytes and is cached with the
+ * report, at 4 bytes an entry.  Also the function lookups the graph and
+ * the walks share.
+ * Ownership: call_graph_free() frees the arrays.
+ */
+#ifndef ABICHECK_ANALYZER_CALLGRAPH_H
+#define ABICHECK_ANALYZER_CALLGRAPH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/functions.h"
+
+struct dynsyms;
+
+/* A direct transfer (call or jump) or an address load found by the sweep. */
+struct code_edge {
+	uint64_t from, target;
+	bool call;
+};
+
+/* LOCAL: call or tail jump; REF: the function's address is loaded (an
+ * IFUNC resolver's candidate, a callback), a possible call that the
+ * start-up walk does not follow; IMPORT: through the PLT. */
+enum cg_kind { CG_LOCAL, CG_REF, CG_IMPORT };
+
+/* An adjacency entry: the kind in the top two bits, the target (function
+ * or import index) below. */
+typedef uint32_t cg_entry;
+#define CG_TARGET_LIMIT (1u << 30) /* an index beyond: the edge is dropped */
+
+static inline enum cg_kind cg_kind_of(cg_entry e) { return (enum cg_kind)(e >> 30); }
+static inline uint32_t cg_target_of(cg_entry e) { return e & (CG_TARGET_LIMIT - 1); }
+
+struct call_graph {
+	/* Function f's entries are adj[adj_start[f] .. adj_start[f + 1]), in
+	 * sweep order, edges before address loads, each (kind, target) once:
+	 * a repeat would visit nothing new. */
+	cg_entry *adj;
+	uint32_t *adj_start; /* nfn + 1 */
+	size_t nadj, nfn;
+	bool *has_indirect;  /* per function: an indirect call not through the PLT */
+	/* Functions whose address is loaded or stored (the targets of any
+	 * indirect call), first mention first, each once. */
+	uint32_t *taken;
+	size_t ntaken;
+	/* Functions the loader runs around main (DT_INIT, init/fini arrays),
+	 * in the dynamic section's order. */
+	uint32_t *ctors;
+	size_t nctors;
+	size_t nimports; /* of the dynsyms it was built with: IMPORT targets are below */
+};
+
+/* What the graph is built from. */
+struct graph_input {
+	const struct function_index *funcs;
+	const struct code_edge *edges, *refs; /* sweep order */
+	size_t nedges, nrefs;
+	const uint64_t *indirect; /* addresses of indirect calls/jumps */
+	size_t nindirect;
+	const struct dynsyms *dyn;
+};
+
+void call_graph_build(const struct graph_input *in, struct call_graph *g);
+void call_graph_free(struct call_graph *g);
+size_t call_graph_bytes(const struct call_graph *g);
+/* Whether a graph read back from the cache is one call_graph_build could
+ * have made for `funcs` (indices in range, starts ordered). */
+bool call_graph_valid(const struct call_graph *g, size_t nfn);
+
+/* Function lookups over a function index, as indices into fi->ranges
+ * (-1: none).  fn_of: the smallest function containing addr; fn_at: a
+ * function starting exactly at addr (a pointer's target); fn_owner: the
+ * function code at addr belongs to, else the last one starting before it
+ * (hand-written assembly may end its CFI before a syscall and resume
+ * after it, glibc's clone3.S: the uncovered bytes are reached by falling
+ * through from the function before them). */
+long cg_fn_of(const struct function_index *fi, uint64_t addr);
+long cg_fn_at(const struct function_index *fi, uint64_t addr);
+long cg_fn_owner(const struct function_index *fi, uint64_t addr);
+
+#endif
