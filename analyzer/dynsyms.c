@@ -258,11 +258,57 @@ static unsigned relative_type(unsigned machine)
 	}
 }
 
+/* The init, fini and preinit arrays (address, size) and DT_INIT/DT_FINI,
+ * from the dynamic segment. */
+struct init_arrays {
+	uint64_t addr[3], size[3];
+	uint64_t *direct; /* DT_INIT and DT_FINI, in the section's order */
+	size_t ndirect, cap;
+};
+
+static void read_init_arrays(const struct elf_file *ef, struct init_arrays *ia)
+{
+	memset(ia, 0, sizeof(*ia));
+	for (size_t i = 0; i < ef->phnum; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		GElf_Dyn dyn;
+		if (!gelf_getphdr(ef->elf, (int)i, &ph) || ph.p_type != PT_DYNAMIC ||
+		    !elf_file_range(ef, ph.p_offset, ph.p_filesz))
+			continue;
+		d = elf_getdata_rawchunk(ef->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_DYN);
+		for (int k = 0; d && gelf_getdyn(d, k, &dyn) && dyn.d_tag != DT_NULL; k++) {
+			switch (dyn.d_tag) {
+			case DT_INIT: case DT_FINI:
+				xgrow((void **)&ia->direct, &ia->cap, ia->ndirect, sizeof(uint64_t));
+				ia->direct[ia->ndirect++] = dyn.d_un.d_ptr;
+				break;
+			case DT_INIT_ARRAY: ia->addr[0] = dyn.d_un.d_ptr; break;
+			case DT_INIT_ARRAYSZ: ia->size[0] = dyn.d_un.d_val; break;
+			case DT_FINI_ARRAY: ia->addr[1] = dyn.d_un.d_ptr; break;
+			case DT_FINI_ARRAYSZ: ia->size[1] = dyn.d_un.d_val; break;
+			case DT_PREINIT_ARRAY: ia->addr[2] = dyn.d_un.d_ptr; break;
+			case DT_PREINIT_ARRAYSZ: ia->size[2] = dyn.d_un.d_val; break;
+			default: break;
+			}
+		}
+	}
+}
+
+static bool in_init_arrays(const struct init_arrays *ia, uint64_t offset)
+{
+	for (int k = 0; k < 3; k++)
+		if (ia->addr[k] && offset - ia->addr[k] < ia->size[k])
+			return true;
+	return false;
+}
+
 /* R_*_RELATIVE addends: addresses the loader stores into data, i.e. the
- * function pointers of tables like stdio's _IO_file_jumps, and of
- * .init_array (`slots` keeps where each is stored). */
-static void read_data_refs(const struct elf_file *ef, struct dynsyms *out,
-			   struct reloc_slot **slots, size_t *nslots)
+ * function pointers of tables like stdio's _IO_file_jumps, and of the
+ * init/fini arrays (`slots` keeps where each of those is stored: only
+ * those, libLLVM has 335 000 relocations). */
+static void read_data_refs(const struct elf_file *ef, const struct init_arrays *ia,
+			   struct dynsyms *out, struct reloc_slot **slots, size_t *nslots)
 {
 	unsigned rel = relative_type(ef->ehdr.e_machine);
 	Elf_Scn *scn = NULL;
@@ -281,6 +327,8 @@ static void read_data_refs(const struct elf_file *ef, struct dynsyms *out,
 				continue;
 			xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
 			out->data_refs[out->ndata_refs++] = target;
+			if (!in_init_arrays(ia, offset))
+				continue;
 			xgrow((void **)slots, &scap, *nslots, sizeof(**slots));
 			(*slots)[(*nslots)++] = (struct reloc_slot){ offset, target };
 		}
@@ -325,39 +373,17 @@ static void read_array(const struct elf_file *ef, struct dynsyms *out, size_t *c
 	}
 }
 
-static void read_ctors(const struct elf_file *ef, struct dynsyms *out,
-		       struct reloc_slot *slots, size_t nslots)
+static void read_ctors(const struct elf_file *ef, const struct init_arrays *ia,
+		       struct dynsyms *out, struct reloc_slot *slots, size_t nslots)
 {
-	uint64_t arr[3] = { 0 }, sz[3] = { 0 };
 	size_t cap = 0;
 
 	sort_array(slots, nslots, sizeof(*slots), slot_cmp);
-	for (size_t i = 0; i < ef->phnum; i++) {
-		GElf_Phdr ph;
-		Elf_Data *d;
-		GElf_Dyn dyn;
-		if (!gelf_getphdr(ef->elf, (int)i, &ph) || ph.p_type != PT_DYNAMIC ||
-		    !elf_file_range(ef, ph.p_offset, ph.p_filesz))
-			continue;
-		d = elf_getdata_rawchunk(ef->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_DYN);
-		for (int k = 0; d && gelf_getdyn(d, k, &dyn) && dyn.d_tag != DT_NULL; k++) {
-			switch (dyn.d_tag) {
-			case DT_INIT: case DT_FINI:
-				add_ctor(out, &cap, dyn.d_un.d_ptr, ef->ehdr.e_machine);
-				break;
-			case DT_INIT_ARRAY: arr[0] = dyn.d_un.d_ptr; break;
-			case DT_INIT_ARRAYSZ: sz[0] = dyn.d_un.d_val; break;
-			case DT_FINI_ARRAY: arr[1] = dyn.d_un.d_ptr; break;
-			case DT_FINI_ARRAYSZ: sz[1] = dyn.d_un.d_val; break;
-			case DT_PREINIT_ARRAY: arr[2] = dyn.d_un.d_ptr; break;
-			case DT_PREINIT_ARRAYSZ: sz[2] = dyn.d_un.d_val; break;
-			default: break;
-			}
-		}
-	}
+	for (size_t i = 0; i < ia->ndirect; i++)
+		add_ctor(out, &cap, ia->direct[i], ef->ehdr.e_machine);
 	for (int k = 0; k < 3; k++)
-		if (arr[k])
-			read_array(ef, out, &cap, arr[k], sz[k], slots, nslots);
+		if (ia->addr[k])
+			read_array(ef, out, &cap, ia->addr[k], ia->size[k], slots, nslots);
 }
 
 static int by_name_cmp(const void *a, const void *b)
@@ -392,8 +418,11 @@ static void read_dynsyms(const struct elf_file *ef, struct dynsyms *out, bool re
 	read_symbols(ef, &vn, out, &map);
 	read_plt(ef, &map, out); /* it adds the interposable exports it calls */
 	if (relocations) {
-		read_data_refs(ef, out, &slots, &nslots);
-		read_ctors(ef, out, slots, nslots);
+		struct init_arrays ia;
+		read_init_arrays(ef, &ia);
+		read_data_refs(ef, &ia, out, &slots, &nslots);
+		read_ctors(ef, &ia, out, slots, nslots);
+		free(ia.direct);
 	}
 	index_exports(out);
 	free(slots);

@@ -219,6 +219,16 @@ void elf_file_index_symbols(const struct elf_file *cef)
 	pthread_mutex_unlock(&index_lock);
 }
 
+void elf_file_drop_symbols(const struct elf_file *cef)
+{
+	struct elf_file *ef = (struct elf_file *)cef;
+
+	free(ef->syms);
+	free(ef->maps);
+	ef->syms = NULL, ef->nsyms = 0, ef->maps = NULL, ef->nmaps = 0;
+	atomic_store_explicit(&ef->symbols_indexed, false, memory_order_release);
+}
+
 /* Foreign-endian headers were converted in place: those pages are private
  * copies now, and dropping them would bring back the file's bytes under
  * libelf's feet. */

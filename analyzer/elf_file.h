@@ -85,6 +85,11 @@ const uint8_t *elf_file_range(const struct elf_file *ef, uint64_t off, uint64_t 
  * of its time). */
 void elf_file_index_symbols(const struct elf_file *ef);
 
+/* Frees the index; the next question reads the tables again.  Only while
+ * no other thread uses the file: kept, the indexes of every file analysed
+ * would grow with the image (8 MB of a toolchain image's). */
+void elf_file_drop_symbols(const struct elf_file *ef);
+
 /* Function symbol whose [value, value+size) contains addr, or NULL. */
 const struct elf_symbol *elf_file_symbol_at(const struct elf_file *ef, uint64_t addr);
 

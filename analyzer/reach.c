@@ -234,12 +234,15 @@ static void trim(struct reach_ctx *rc)
 	size_t total = 0;
 	bool released = false;
 
-	/* The batch's walks touched its objects' symbol names and string
-	 * tables; those pages would otherwise stay until the end of the run
-	 * (40 MB of a toolchain image's). */
+	/* The round's walks touched its objects' symbol names and string
+	 * tables, and their chains indexed symbol tables; those pages and
+	 * indexes would otherwise stay until the end of the run (40 MB of a
+	 * toolchain image's). */
 	for (size_t i = 0; i < rc->nobjs; i++)
-		if (rc->objs[i]->used == rc->clock)
+		if (rc->objs[i]->used == rc->clock) {
+			elf_file_drop_symbols(&rc->objs[i]->scan.file);
 			elf_file_release_pages(&rc->objs[i]->scan.file);
+		}
 	if (!reloadable(rc))
 		return; /* no cache to reload from: keep it all */
 	for (size_t i = 0; i < rc->nobjs; i++)
@@ -837,22 +840,19 @@ static void job_walk(struct reach_ctx *rc, struct walk_job *j)
 
 /* ---- many programs' walks at once ---- */
 
-/* A graph is built from the object's whole site report, raw edges
- * included (about 60 MB for libLLVM): two such builds at once would set
- * the run's peak memory, so files this large are built one at a time. */
-#define BIG_OBJECT (16u << 20)
+/* The ELF bytes whose graphs a round may load beyond those already
+ * resident: a graph takes about a fifteenth of its file (libLLVM's 110 MB
+ * make 7 MB with its symbols), and a batch of 48 programs of a toolchain
+ * image (cc1, cc1plus, lto1, clang with libLLVM) loaded 80 MB of them at
+ * once.  A program whose own closure is larger gets a round to itself. */
+#define ROUND_NEW_BYTES (48u << 20)
 
 struct batch {
 	struct reach_ctx *rc;
 	struct walk_job *jobs;
-	struct reach_object **graphs; /* objects a walk needs a graph of, big first */
-	pthread_mutex_t big;
+	struct reach_object **graphs; /* objects this round's walks need a graph of */
+	size_t first;                 /* this round's first job */
 };
-
-static bool big_object(const struct reach_object *o)
-{
-	return o->node->content && o->node->content->size >= BIG_OBJECT;
-}
 
 static void load_one(void *ctx, size_t i)
 {
@@ -864,72 +864,87 @@ static void load_one(void *ctx, size_t i)
 static void graph_one(void *ctx, size_t i)
 {
 	struct batch *b = ctx;
-	bool big = big_object(b->graphs[i]);
 
-	if (big)
-		pthread_mutex_lock(&b->big);
 	ensure_graph(b->rc, b->graphs[i]);
-	if (big)
-		pthread_mutex_unlock(&b->big);
-}
-
-static int bigger_first(const void *x, const void *y)
-{
-	const struct reach_object *a = *(struct reach_object *const *)x;
-	const struct reach_object *b = *(struct reach_object *const *)y;
-
-	return (int)big_object(b) - (int)big_object(a);
 }
 
 static void walk_one(void *ctx, size_t i)
 {
 	struct batch *b = ctx;
 
-	job_walk(b->rc, &b->jobs[i]);
+	job_walk(b->rc, &b->jobs[b->first + i]);
 }
 
-/* Three rounds, each spread over the threads: cached results; the graphs
- * the other walks need, each object built by one thread; the walks, which
- * then only read the objects. */
+static size_t new_bytes(const struct reach_object *o)
+{
+	return o->ok && !o->graph_ready && !o->queued && o->node->content ?
+		       (size_t)o->node->content->size : 0;
+}
+
+/* Jobs from `first` on whose walks fit one round: what their objects
+ * would load stays within ROUND_NEW_BYTES (at least one job).  Queues the
+ * objects to load in b->graphs. */
+static size_t plan_round(struct batch *b, size_t first, size_t n, size_t *ngraphs, size_t *cap)
+{
+	size_t end = first, bytes = 0;
+
+	*ngraphs = 0;
+	for (; end < n; end++) {
+		struct walk *w = &b->jobs[end].w;
+		size_t more = 0;
+		if (b->jobs[end].done)
+			continue;
+		for (size_t k = 0; k < w->nobjs; k++)
+			more += new_bytes(w->objs[k]);
+		if (end > first && bytes + more > ROUND_NEW_BYTES)
+			break;
+		bytes += more;
+		for (size_t k = 0; k < w->nobjs; k++) {
+			struct reach_object *o = w->objs[k];
+			o->used = b->rc->clock;
+			if (!new_bytes(o))
+				continue;
+			o->queued = true;
+			xgrow((void **)&b->graphs, cap, *ngraphs, sizeof(*b->graphs));
+			b->graphs[(*ngraphs)++] = o;
+		}
+	}
+	return end;
+}
+
+/* Cached results first, over all jobs; then rounds, each spread over the
+ * threads: the graphs its walks need, each object loaded by one thread;
+ * the walks, which then only read the objects; and a trim to the resident
+ * budget, which the next round's objects are not protected from (they
+ * load again). */
 void reach_programs(struct reach_ctx *rc, const struct image_node *const *programs, size_t n,
 		    unsigned threads, struct reach_result *out)
 {
 	struct batch b = { .rc = rc, .jobs = xcalloc(n + 1, sizeof(*b.jobs)) };
-	size_t ngraphs = 0, cap = 0, walked = 0;
+	size_t cap = 0;
 
 	rc->clock++;
 	for (size_t i = 0; i < n; i++)
 		job_begin(rc, programs[i], &b.jobs[i], &out[i]);
 	parallel_for(n, threads, load_one, &b);
-	for (size_t i = 0; i < n; i++) {
-		struct walk *w = &b.jobs[i].w;
-		if (b.jobs[i].done)
-			continue;
-		walked++;
-		for (size_t k = 0; k < w->nobjs; k++) {
-			struct reach_object *o = w->objs[k];
-			if (!o->ok || o->graph_ready || o->queued)
-				continue;
-			o->queued = true;
-			xgrow((void **)&b.graphs, &cap, ngraphs, sizeof(*b.graphs));
-			b.graphs[ngraphs++] = o;
-		}
+	for (size_t first = 0, end, ngraphs; first < n; first = end) {
+		bool walked = false;
+		rc->clock++;
+		end = plan_round(&b, first, n, &ngraphs, &cap);
+		for (size_t i = first; i < end; i++)
+			walked |= !b.jobs[i].done;
+		parallel_for(ngraphs, threads, graph_one, &b);
+		for (size_t i = 0; i < ngraphs; i++)
+			b.graphs[i]->queued = false;
+		b.first = first;
+		parallel_for(end - first, threads, walk_one, &b);
+		for (size_t i = first; i < end; i++)
+			walk_free(&b.jobs[i].w);
+		if (walked)
+			trim(rc);
 	}
-	/* Big ones first, so a thread waiting its turn for one waits at the
-	 * start of the round and the small ones fill the rest of it. */
-	sort_array(b.graphs, ngraphs, sizeof(*b.graphs), bigger_first);
-	pthread_mutex_init(&b.big, NULL);
-	parallel_for(ngraphs, threads, graph_one, &b);
-	pthread_mutex_destroy(&b.big);
-	for (size_t i = 0; i < ngraphs; i++)
-		b.graphs[i]->queued = false;
-	parallel_for(n, threads, walk_one, &b);
-	for (size_t i = 0; i < n; i++)
-		walk_free(&b.jobs[i].w);
 	free(b.jobs);
 	free(b.graphs);
-	if (walked)
-		trim(rc);
 }
 
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out)

@@ -88,6 +88,7 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 		else if (!scan->error[0])
 			snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
 	}
+	elf_file_drop_symbols(&scan->file);
 	elf_file_release_pages(&scan->file);
 }
 
@@ -124,6 +125,7 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 		scan->has_sites = false;
 		return -1;
 	}
+	elf_file_drop_symbols(&scan->file);
 	elf_file_release_pages(&scan->file);
 	return 0;
 }

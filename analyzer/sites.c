@@ -657,11 +657,16 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	if (open_handles(&c, err) < 0)
 		return -1;
 	function_index_build(ef, &c.out->funcs);
+	/* Each step reads its own part of the file (.eh_frame, the text, the
+	 * relocations); what it read is released behind it, or a large
+	 * library's analysis holds most of its file (libLLVM: 20 MB). */
+	elf_file_release_pages(ef);
 	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
 	for (size_t i = 0; i < ef->ncode; i++) {
 		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
 		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
 	}
+	elf_file_release_pages(ef);
 	add_call_targets(&c);
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
 	for (size_t i = 0; i < c.ncands && !ac_interrupted(); i++) {
@@ -671,11 +676,13 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 			resolve_site(&c, &c.cands[i]);
 	}
 	resolve_wrappers(&c);
-	build_graph(&c);
-	find_vdso_names(ef, out);
 	for (size_t i = 0; i < ef->ncode; i++)
 		free(c.starts.bits[i]);
 	free(c.starts.bits);
+	elf_file_release_pages(ef);
+	build_graph(&c);
+	elf_file_release_pages(ef);
+	find_vdso_names(ef, out);
 	free(c.cands);
 	free(c.lf.insns);
 	flow_graph_free(&c.lf.fg);
