@@ -54,14 +54,15 @@ static cg_entry pack(enum cg_kind kind, uint32_t target)
 	return (cg_entry)kind << 30 | target;
 }
 
-/* What edge i of the input (edges, then refs) says, as an adjacency entry
- * of function *from; false when it says nothing the walk uses. */
-static bool entry_of(const struct graph_input *in, size_t i, uint32_t *from, cg_entry *out)
+/* What an edge (a call or jump; a ref: an address load) says, as an
+ * adjacency entry of function *from; false when it says nothing the walk
+ * uses. */
+static bool entry_of(const struct graph_input *in, const struct code_edge *e, bool ref,
+		     uint32_t *from, cg_entry *out)
 {
-	const struct code_edge *e = i < in->nedges ? &in->edges[i] : &in->refs[i - in->nedges];
 	long f, to, imp = -1;
 
-	if (i >= in->nedges) {
+	if (ref) {
 		/* Loading a function's address counts as a possible call. */
 		f = cg_fn_of(in->funcs, e->from);
 		to = cg_fn_at(in->funcs, e->target);
@@ -83,35 +84,46 @@ static bool entry_of(const struct graph_input *in, size_t i, uint32_t *from, cg_
 	return true;
 }
 
+/* One pass over the edges, then the refs: counting each function's
+ * entries (start[f + 1]++), or placing them at cursor[f]. */
+static void entries_pass(const struct graph_input *in, struct call_graph *g, size_t *start,
+			 size_t *cursor)
+{
+	const struct edge_list *lists[2] = { in->edges, in->refs };
+	struct code_edge e;
+	uint32_t from;
+	cg_entry entry;
+
+	for (int k = 0; k < 2; k++) {
+		struct edge_cursor c;
+		edge_cursor_init(&c, lists[k]);
+		while (edge_cursor_next(&c, &e)) {
+			if (!entry_of(in, &e, k == 1, &from, &entry))
+				continue;
+			if (cursor)
+				g->adj[cursor[from]++] = entry;
+			else
+				start[from + 1]++;
+		}
+	}
+}
+
 /* Each function's entries, edges then refs, in sweep order: counted in
  * one pass, placed in a second, so the list is allocated once at its
  * exact size and needs no sort (growing it by doubling, then sorting it,
  * held three copies of libLLVM's 900 000 entries at once). */
 static void place_entries(const struct graph_input *in, struct call_graph *g)
 {
-	size_t total = in->nedges + in->nrefs, *start = xcalloc(g->nfn + 2, sizeof(size_t));
-	size_t *cursor = NULL;
-	uint32_t from;
-	cg_entry e;
+	size_t *start = xcalloc(g->nfn + 2, sizeof(size_t)), *cursor;
 
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < total; i++) {
-			if (!entry_of(in, i, &from, &e))
-				continue;
-			if (pass == 0)
-				start[from + 1]++;
-			else
-				g->adj[cursor[from]++] = e;
-		}
-		if (pass == 1)
-			break;
-		for (size_t f = 0; f < g->nfn; f++)
-			start[f + 1] += start[f];
-		g->nadj = start[g->nfn];
-		g->adj = xcalloc(g->nadj + 1, sizeof(*g->adj));
-		cursor = xcalloc(g->nfn + 1, sizeof(size_t));
-		memcpy(cursor, start, g->nfn * sizeof(size_t));
-	}
+	entries_pass(in, g, start, NULL);
+	for (size_t f = 0; f < g->nfn; f++)
+		start[f + 1] += start[f];
+	g->nadj = start[g->nfn];
+	g->adj = xcalloc(g->nadj + 1, sizeof(*g->adj));
+	cursor = xcalloc(g->nfn + 1, sizeof(size_t));
+	memcpy(cursor, start, g->nfn * sizeof(size_t));
+	entries_pass(in, g, start, cursor);
 	free(cursor);
 	g->adj_start = xcalloc(g->nfn + 1, sizeof(*g->adj_start));
 	for (size_t f = 0; f <= g->nfn; f++)
@@ -163,9 +175,12 @@ static void find_taken(const struct graph_input *in, struct call_graph *g)
 {
 	bool *seen = xcalloc(g->nfn + 1, sizeof(bool));
 	size_t cap = 0;
+	struct edge_cursor c;
+	struct code_edge e;
 
-	for (size_t i = 0; i < in->nrefs; i++)
-		add_once(&g->taken, &g->ntaken, &cap, seen, cg_fn_at(in->funcs, in->refs[i].target));
+	edge_cursor_init(&c, in->refs);
+	while (edge_cursor_next(&c, &e))
+		add_once(&g->taken, &g->ntaken, &cap, seen, cg_fn_at(in->funcs, e.target));
 	for (size_t i = 0; i < in->dyn->ndata_refs; i++)
 		add_once(&g->taken, &g->ntaken, &cap, seen, cg_fn_at(in->funcs, in->dyn->data_refs[i]));
 	free(seen);

@@ -18,15 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyzer/edgelist.h"
 #include "analyzer/functions.h"
 
 struct dynsyms;
-
-/* A direct transfer (call or jump) or an address load found by the sweep. */
-struct code_edge {
-	uint64_t from, target;
-	bool call;
-};
 
 /* LOCAL: call or tail jump; REF: the function's address is loaded (an
  * IFUNC resolver's candidate, a callback), a possible call that the
@@ -63,8 +58,7 @@ struct call_graph {
 /* What the graph is built from. */
 struct graph_input {
 	const struct function_index *funcs;
-	const struct code_edge *edges, *refs; /* sweep order */
-	size_t nedges, nrefs;
+	const struct edge_list *edges, *refs; /* sweep order */
 	const uint64_t *indirect; /* addresses of indirect calls/jumps */
 	size_t nindirect;
 	const struct dynsyms *dyn;

@@ -307,6 +307,23 @@ static bool needs_any(const struct elf_facts *f, const char *prefix)
 	return false;
 }
 
+/* Whether the file holds `s`, read a window at a time, each released
+ * behind the search: a whole static binary resident at once (30 MB) set
+ * a toolchain image's peak memory. */
+static bool file_contains(const struct elf_file *ef, const char *s)
+{
+	const size_t window = 4u << 20, n = strlen(s);
+
+	for (size_t off = 0; off < ef->size; off += window) {
+		size_t len = ef->size - off < window + n - 1 ? ef->size - off : window + n - 1;
+		bool found = memmem(ef->map + off, len, s, n) != NULL;
+		elf_file_release_range(ef, ef->map + off, len);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
 static void identify_libc(const struct elf_file *ef, struct elf_facts *f)
 {
 	const char *in = f->ident.interp;
@@ -330,7 +347,7 @@ static void identify_libc(const struct elf_file *ef, struct elf_facts *f)
 		/* Static: glibc links its .note.ABI-tag in, musl has none. */
 		f->libc = LIBC_GLIBC;
 		f->libc_evidence = "static, glibc ABI tag";
-	} else if (!in[0] && !f->nneeded && memmem(ef->map, ef->size, "GNU C Library", 13)) {
+	} else if (!in[0] && !f->nneeded && file_contains(ef, "GNU C Library")) {
 		f->libc = LIBC_GLIBC;
 		f->libc_evidence = "static, glibc version string";
 	}

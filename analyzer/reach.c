@@ -37,9 +37,11 @@ struct reach_object {
  * objects of the walk at hand: the least recently walked are released and
  * reloaded from the analysis cache when a walk needs them again.  Without
  * it a run keeps every object's report, which grows with the image (250 MB
- * for a toolchain image with libLLVM); 64 MB keeps libc, libstdc++ and
- * their like, which nearly every walk needs, resident. */
-#define REACH_RESIDENT_MAX (64u << 20)
+ * for a toolchain image with libLLVM).  A reload reads a compact entry
+ * (libLLVM's is 3 MB), so 16 MB is enough to keep libc, libstdc++ and
+ * their like, which nearly every walk needs; a round makes room for what
+ * it loads before loading it. */
+#define REACH_RESIDENT_MAX (16u << 20)
 
 /* $ABICHECK_REACH_RESIDENT_MB overrides it: 0 releases everything after
  * each walk, which is how the tests drive the reload path on small
@@ -227,27 +229,31 @@ static size_t resident_bytes(const struct reach_object *o)
 	return b;
 }
 
-/* Releases the least recently walked objects until the rest fit in
- * rc->resident_max; the current walk's (used == rc->clock) stay. */
-static void trim(struct reach_ctx *rc)
+/* After a round: its walks touched its objects' symbol names and string
+ * tables, and their chains indexed symbol tables; those pages and
+ * indexes would otherwise stay until the end of the run (40 MB of a
+ * toolchain image's). */
+static void release_round(struct reach_ctx *rc)
 {
-	size_t total = 0;
-	bool released = false;
-
-	/* The round's walks touched its objects' symbol names and string
-	 * tables, and their chains indexed symbol tables; those pages and
-	 * indexes would otherwise stay until the end of the run (40 MB of a
-	 * toolchain image's). */
 	for (size_t i = 0; i < rc->nobjs; i++)
 		if (rc->objs[i]->used == rc->clock) {
 			elf_file_drop_symbols(&rc->objs[i]->scan.file);
 			elf_file_release_pages(&rc->objs[i]->scan.file);
 		}
+}
+
+/* Releases the least recently walked objects until the rest fit in
+ * `budget`; the current round's (used == rc->clock) stay. */
+static void trim(struct reach_ctx *rc, size_t budget)
+{
+	size_t total = 0;
+	bool released = false;
+
 	if (!reloadable(rc))
 		return; /* no cache to reload from: keep it all */
 	for (size_t i = 0; i < rc->nobjs; i++)
 		total += resident_bytes(rc->objs[i]);
-	while (total > rc->resident_max) {
+	while (total > budget) {
 		struct reach_object *lru = NULL;
 		for (size_t i = 0; i < rc->nobjs; i++) {
 			struct reach_object *o = rc->objs[i];
@@ -261,10 +267,10 @@ static void trim(struct reach_ctx *rc)
 		elf_scan_release_sites(&lru->scan);
 		released = true;
 	}
+	(void)released;
 	/* glibc keeps freed chunks in its arenas; give the pages back, or the
 	 * high-water mark of all walks stays resident. */
-	if (released)
-		malloc_trim(0);
+	malloc_trim(0);
 }
 
 /* ---- analysing many objects at once ---- */
@@ -881,12 +887,17 @@ static size_t new_bytes(const struct reach_object *o)
 		       (size_t)o->node->content->size : 0;
 }
 
+/* A loaded graph, its functions and symbols take about this fraction of
+ * the file (libLLVM: 110 MB of file, 6 MB loaded). */
+#define FILE_BYTES_PER_RESIDENT 16
+
 /* Jobs from `first` on whose walks fit one round: what their objects
  * would load stays within ROUND_NEW_BYTES (at least one job).  Queues the
- * objects to load in b->graphs. */
-static size_t plan_round(struct batch *b, size_t first, size_t n, size_t *ngraphs, size_t *cap)
+ * objects to load in b->graphs; *bytes: their files' size. */
+static size_t plan_round(struct batch *b, size_t first, size_t n, size_t *ngraphs, size_t *cap,
+			 size_t *bytes)
 {
-	size_t end = first, bytes = 0;
+	size_t end = first;
 
 	*ngraphs = 0;
 	for (; end < n; end++) {
@@ -896,9 +907,9 @@ static size_t plan_round(struct batch *b, size_t first, size_t n, size_t *ngraph
 			continue;
 		for (size_t k = 0; k < w->nobjs; k++)
 			more += new_bytes(w->objs[k]);
-		if (end > first && bytes + more > ROUND_NEW_BYTES)
+		if (end > first && *bytes + more > ROUND_NEW_BYTES)
 			break;
-		bytes += more;
+		*bytes += more;
 		for (size_t k = 0; k < w->nobjs; k++) {
 			struct reach_object *o = w->objs[k];
 			o->used = b->rc->clock;
@@ -929,10 +940,16 @@ void reach_programs(struct reach_ctx *rc, const struct image_node *const *progra
 	parallel_for(n, threads, load_one, &b);
 	for (size_t first = 0, end, ngraphs; first < n; first = end) {
 		bool walked = false;
+		size_t bytes = 0, room;
 		rc->clock++;
-		end = plan_round(&b, first, n, &ngraphs, &cap);
+		end = plan_round(&b, first, n, &ngraphs, &cap, &bytes);
 		for (size_t i = first; i < end; i++)
 			walked |= !b.jobs[i].done;
+		/* Room for what the round loads, from the least recently
+		 * walked, before it loads: resident and new never add up. */
+		room = bytes / FILE_BYTES_PER_RESIDENT;
+		if (ngraphs)
+			trim(rc, rc->resident_max > room ? rc->resident_max - room : 0);
 		parallel_for(ngraphs, threads, graph_one, &b);
 		for (size_t i = 0; i < ngraphs; i++)
 			b.graphs[i]->queued = false;
@@ -940,8 +957,10 @@ void reach_programs(struct reach_ctx *rc, const struct image_node *const *progra
 		parallel_for(end - first, threads, walk_one, &b);
 		for (size_t i = first; i < end; i++)
 			walk_free(&b.jobs[i].w);
-		if (walked)
-			trim(rc);
+		if (walked) {
+			release_round(rc);
+			trim(rc, rc->resident_max);
+		}
 	}
 	free(b.jobs);
 	free(b.graphs);

@@ -49,10 +49,9 @@ struct ctx {
 	size_t ncands, capcands;
 	/* The call graph's raw material (callgraph.h): held only until the
 	 * graph is built, at the end of the analysis. */
-	struct code_edge *edges, *refs; /* sweep order */
+	struct edge_list edges, refs; /* sweep order */
 	uint64_t *indirect;
-	size_t nedges, nrefs, nindirect;
-	size_t capedges, capind, caprefs;
+	size_t nindirect, capind;
 	struct lifted lf;
 	struct site_report *out;
 	size_t capsites, capw, capv;
@@ -155,16 +154,14 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		if (k != SITE_NONE)
 			add_candidate(c, ci->address, k);
 		if (c->a->direct_target(ci, alt, &target, &is_call)) {
-			xgrow((void **)&c->edges, &c->capedges, c->nedges, sizeof(*c->edges));
-			c->edges[c->nedges++] = (struct code_edge){ ci->address, target, is_call };
+			edge_list_add(&c->edges, &(struct code_edge){ ci->address, target, is_call });
 			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
 				add_candidate(c, ci->address, SITE_NONE);
 		} else if (c->a->indirect_branch(ci)) {
 			xgrow((void **)&c->indirect, &c->capind, c->nindirect, sizeof(uint64_t));
 			c->indirect[c->nindirect++] = ci->address;
 		} else if (c->a->address_ref && c->a->address_ref(ci, &target)) {
-			xgrow((void **)&c->refs, &c->caprefs, c->nrefs, sizeof(*c->refs));
-			c->refs[c->nrefs++] = (struct code_edge){ ci->address, target, false };
+			edge_list_add(&c->refs, &(struct code_edge){ ci->address, target, false });
 		}
 		if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size) &&
 		    !(c->a->direct_target(ci, alt, &target, &is_call) && in_vsyscall_page(target)))
@@ -434,8 +431,11 @@ static void add_call_targets(struct ctx *c)
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t *starts = NULL;
 		size_t n = 0, cap = 0;
-		for (size_t i = 0; i < c->nedges; i++) {
-			const struct code_edge *e = &c->edges[i];
+		struct edge_cursor cur;
+		struct code_edge edge;
+		edge_cursor_init(&cur, &c->edges);
+		while (edge_cursor_next(&cur, &edge)) {
+			const struct code_edge *e = &edge;
 			struct func_range from;
 			uint64_t end;
 			if (!in_code(c, e->target, &end) || !is_start(c, e->target) ||
@@ -521,14 +521,17 @@ static void resolve_wrappers(struct ctx *c)
 	}
 	for (size_t k = 0; k < nws; k++) { /* grows while we walk it */
 		struct wrapper wr = ws[k];
-		for (size_t e = 0; e < c->nedges; e++) {
+		struct edge_cursor cur;
+		struct code_edge e;
+		edge_cursor_init(&cur, &c->edges);
+		while (edge_cursor_next(&cur, &e)) {
 			struct func_range fr;
 			struct wrapper_call *w;
 			struct resolution res;
 			long at;
-			if (c->edges[e].target != wr.start)
+			if (e.target != wr.start)
 				continue;
-			at = lift_around(c, c->edges[e].from, &fr);
+			at = lift_around(c, e.from, &fr);
 			if (at < 0)
 				continue;
 			flow_graph_resolve(&c->lf.fg, (size_t)at, wr.reg, &res);
@@ -541,7 +544,7 @@ static void resolve_wrappers(struct ctx *c)
 			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
 			w = &c->out->wcalls[c->out->nwcalls++];
 			memset(w, 0, sizeof(*w));
-			w->addr = c->edges[e].from;
+			w->addr = e.from;
 			w->wrapper = wr.start;
 			w->wrapper_name = wr.name;
 			w->caller = symbol_name(c, w->addr);
@@ -615,19 +618,17 @@ static void build_graph(struct ctx *c)
 {
 	struct dynsyms dyn;
 	struct graph_input in = {
-		.funcs = &c->out->funcs, .edges = c->edges, .nedges = c->nedges,
-		.refs = c->refs, .nrefs = c->nrefs, .indirect = c->indirect,
-		.nindirect = c->nindirect, .dyn = &dyn,
+		.funcs = &c->out->funcs, .edges = &c->edges, .refs = &c->refs,
+		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &dyn,
 	};
 
 	dynsyms_read(c->ef, &dyn);
 	call_graph_build(&in, &c->out->graph);
 	dynsyms_free(&dyn);
 	c->out->nindirect = c->nindirect;
-	free(c->edges);
-	free(c->refs);
+	edge_list_free(&c->edges);
+	edge_list_free(&c->refs);
 	free(c->indirect);
-	c->edges = c->refs = NULL;
 	c->indirect = NULL;
 }
 

@@ -273,10 +273,14 @@ with its own encoding tables (\`analyzer/a64_decode.h\`), capstone lifting
 only the functions that hold candidates, probes the live kernel on a
 thread of its own meanwhile, and walks the programs on all cores
 (\`reach_programs\`); the rules run on one thread.  Memory is bounded by
-releasing what is not in use: each file's mapped pages once it is
-analysed (its text every 4 MB of the sweep), the pages a batch of walks
+releasing what is not in use and by budgets: each file's mapped pages
+after each step of its analysis (its text every 4 MB of the sweep),
+files over 16 MB analysed only while those in progress total at most
+64 MB, the sweep's edges varint-packed until the call graph (cached with
+the report, 4 bytes a call) is built, walks in rounds whose new objects
+total at most 48 MB of files, the pages and symbol indexes a round
 touched, each walk's arrays once its result is collected, and the site
-reports and call graphs of the objects least recently walked beyond 64 MB
+reports and call graphs of the objects least recently walked beyond 16 MB
 (reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
 The peak is set by the largest library's analysis and the walk of its
 closure (libLLVM and libclang-cpp for clang), not by the image's size.

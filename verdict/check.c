@@ -176,8 +176,9 @@ static void prepare_all(struct checker *ck, struct image_node **all, size_t coun
 
 /* Programs per reach_programs call: enough that the threads rarely wait
  * on one long walk at the end of a batch, few enough that the batch's
- * results and graphs stay small. */
-#define WALK_BATCH 48
+ * results (each reached syscall's chain, held until the batch's rules
+ * run) stay small. */
+#define WALK_BATCH 16
 
 static void check_rest(struct checker *ck, const struct image_node *skip)
 {
