@@ -498,7 +498,7 @@ static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n,
 {
 	struct dynsyms d;
 
-	dynsyms_read(c->ef, &d);
+	dynsyms_read_symbols(c->ef, &d); /* the PLT is enough: no relocations */
 	for (size_t i = 0; i < d.nplt; i++)
 		if (!strcmp(d.imports[d.plt[i].import].name, "syscall"))
 			add_wrapper(ws, n, cap, d.plt[i].addr, c->a->arg_regs[0], "syscall@plt");
@@ -567,10 +567,15 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
 		    (sh.sh_flags & (SHF_EXECINSTR | SHF_WRITE)) || !(sh.sh_flags & SHF_ALLOC))
 			continue;
+		size_t behind = 0; /* released up to here */
 		b = (const char *)elf_file_range(ef, sh.sh_offset, sh.sh_size);
 		for (size_t i = 0; b && i + 8 < sh.sh_size; i++) {
 			const char *p = b + i;
 			size_t len;
+			if (i - behind >= SWEEP_RELEASE_STEP) {
+				elf_file_release_range(ef, b + behind, i - behind);
+				behind = i;
+			}
 			if ((i && p[-1]) || (strncmp(p, "__vdso_", 7) && strncmp(p, "__kernel_", 9)))
 				continue;
 			len = strnlen(p, sh.sh_size - i);
@@ -580,8 +585,10 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 			out->vdso_symbols[out->nvdso++] = p;
 			i += len;
 		}
-		if (b) /* 31 MB of libLLVM's .rodata, of which the names keep a few pages */
-			elf_file_release_range(ef, b, sh.sh_size);
+		/* 31 MB of libLLVM's .rodata, of which the names keep a few
+		 * pages: released every 4 MB, as the sweep does the text. */
+		if (b)
+			elf_file_release_range(ef, b + behind, sh.sh_size - behind);
 	}
 }
 
