@@ -1,7 +1,6 @@
 /* analyzer/scan.c — see scan.h. */
 #include "analyzer/scan.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,53 +40,6 @@ static bool in_cache(struct elf_scan *scan, struct analysis_cache *cache, const 
 	return analysis_cache_has(cache, &key);
 }
 
-/* Large files' analyses share a budget of file bytes: an analysis holds
- * its file's function index, instruction-start bitmap (a bit per byte of
- * code) and edges, and two of a toolchain's libraries at once (libLLVM and
- * libclang-cpp, 170 MB) set the run's peak memory.  A file over the budget
- * runs alone among the large; small files always go on beside them. */
-#define LARGE_FILE (16u << 20)
-#define LARGE_BUDGET (64u << 20)
-
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t freed;
-	size_t inflight; /* bytes of the large files being analysed */
-} large = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
-
-static size_t large_acquire(size_t size)
-{
-	size_t w = size < LARGE_FILE ? 0 : size < LARGE_BUDGET ? size : LARGE_BUDGET;
-
-	if (!w)
-		return 0;
-	pthread_mutex_lock(&large.lock);
-	while (large.inflight && large.inflight + w > LARGE_BUDGET)
-		pthread_cond_wait(&large.freed, &large.lock);
-	large.inflight += w;
-	pthread_mutex_unlock(&large.lock);
-	return w;
-}
-
-static void large_release(size_t w)
-{
-	if (!w)
-		return;
-	pthread_mutex_lock(&large.lock);
-	large.inflight -= w;
-	pthread_cond_broadcast(&large.freed);
-	pthread_mutex_unlock(&large.lock);
-}
-
-static int analyze_file(struct elf_scan *scan, const struct arch *a, struct ac_error *err)
-{
-	size_t w = large_acquire(scan->file.size);
-	int rc = analyze_sites(&scan->file, a, &scan->sites, err);
-
-	large_release(w);
-	return rc;
-}
-
 /* reload: the report was in the cache earlier in this run (counted apart,
  * elf_scan_reload_sites). */
 static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_cache *cache,
@@ -96,13 +48,13 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 	struct digest key;
 
 	if (!cache || !cache->dir)
-		return analyze_file(scan, a, err);
+		return analyze_sites(&scan->file, a, &scan->sites, err);
 	content_key(scan, sha256, &key);
 	if (reload ? analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites)
 		   : analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
 		return 0;
 	/* Failures are not cached: they are cheap to find again. */
-	if (analyze_file(scan, a, err) < 0)
+	if (analyze_sites(&scan->file, a, &scan->sites, err) < 0)
 		return -1;
 	analysis_cache_store(cache, &key, &scan->file, &scan->sites);
 	return 0;
@@ -121,8 +73,8 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 		return;
 	}
 	elf_facts_read(&scan->file, fd, &scan->facts);
-	/* A static binary's facts may have searched all of it for glibc's
-	 * version string: 30 MB resident for one such file. */
+	/* What the facts read (headers, notes, the dynamic section) is not
+	 * what the analysis reads. */
 	elf_file_release_pages(&scan->file);
 	/* Partial results are kept; the error says why they are partial. */
 	if (scan->file.problem)

@@ -275,8 +275,7 @@ thread of its own meanwhile, and walks the programs on all cores
 (\`reach_programs\`); the rules run on one thread.  Memory is bounded by
 releasing what is not in use and by budgets: each file's mapped pages
 after each step of its analysis (its text every 4 MB of the sweep),
-files over 16 MB analysed only while those in progress total at most
-64 MB, the sweep's edges varint-packed until the call graph (cached with
+the sweep's edges varint-packed until the call graph (cached with
 the report, 4 bytes a call) is built, walks in rounds whose new objects
 total at most 48 MB of files, the pages and symbol indexes a round
 touched, each walk's arrays once its result is collected, and the site
