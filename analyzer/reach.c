@@ -29,7 +29,7 @@ struct reach_object {
 	struct elf_scan scan; /* the same analysis `scan` reports; its graph */
 	struct dynsyms dyn;   /* exports and imports only: what binding asks */
 	long *site_fn, *wcall_fn, *vs_fn;
-	uint64_t used; /* rc->clock of the last walk that needed it */
+	uint64_t used; /* rc->clock of the last round that needed it */
 	bool queued;   /* reach_programs: its graph is on this round's list */
 };
 
@@ -225,7 +225,7 @@ static size_t resident_bytes(const struct reach_object *o)
 		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
 			     sizeof(long) +
 		     (o->dyn.nexports + o->dyn.nimports) * sizeof(*o->dyn.exports) +
-		     o->dyn.nexports * sizeof(*o->dyn.by_name);
+		     o->dyn.nexports * sizeof(*o->dyn.by_name) + o->dyn.nplt * sizeof(*o->dyn.plt);
 	return b;
 }
 
@@ -247,7 +247,6 @@ static void release_round(struct reach_ctx *rc)
 static void trim(struct reach_ctx *rc, size_t budget)
 {
 	size_t total = 0;
-	bool released = false;
 
 	if (!reloadable(rc))
 		return; /* no cache to reload from: keep it all */
@@ -265,9 +264,7 @@ static void trim(struct reach_ctx *rc, size_t budget)
 		total -= resident_bytes(lru);
 		free_graph(lru);
 		elf_scan_release_sites(&lru->scan);
-		released = true;
 	}
-	(void)released;
 	/* glibc keeps freed chunks in its arenas; give the pages back, or the
 	 * high-water mark of all walks stays resident. */
 	malloc_trim(0);
@@ -847,10 +844,10 @@ static void job_walk(struct reach_ctx *rc, struct walk_job *j)
 /* ---- many programs' walks at once ---- */
 
 /* The ELF bytes whose graphs a round may load beyond those already
- * resident: a graph takes about a fifteenth of its file (libLLVM's 110 MB
- * make 7 MB with its symbols), and a batch of 48 programs of a toolchain
- * image (cc1, cc1plus, lto1, clang with libLLVM) loaded 80 MB of them at
- * once.  A program whose own closure is larger gets a round to itself. */
+ * resident: a batch of 48 programs of a toolchain image (cc1, cc1plus,
+ * lto1, clang with libLLVM) loaded all their graphs at once, the run's
+ * peak (78 MB of heap in massif).  A program whose own closure is larger
+ * gets a round to itself. */
 #define ROUND_NEW_BYTES (48u << 20)
 
 struct batch {
@@ -887,8 +884,9 @@ static size_t new_bytes(const struct reach_object *o)
 		       (size_t)o->node->content->size : 0;
 }
 
-/* A loaded graph, its functions and symbols take about this fraction of
- * the file (libLLVM: 110 MB of file, 6 MB loaded). */
+/* A loaded report (graph, functions, sites) and its symbols take at most
+ * about this fraction of the file (libLLVM: 110 MB of file, 5 MB loaded):
+ * the room a round makes before it loads. */
 #define FILE_BYTES_PER_RESIDENT 16
 
 /* Jobs from `first` on whose walks fit one round: what their objects

@@ -83,8 +83,8 @@ struct reach_ctx {
 	struct loader *loader;
 	struct reach_object **objs;
 	size_t nobjs, capobjs;
-	uint64_t clock; /* counts walks: which objects were needed last */
-	size_t resident_max; /* bytes of reports and graphs kept between walks */
+	uint64_t clock; /* counts rounds of walks: which objects were needed last */
+	size_t resident_max; /* bytes of reports and graphs kept between rounds */
 	/* Objects whose report is cached are not read until a walk needs
 	 * one (a warm check needs none); scan --reach reports them all. */
 	bool lazy_sites;
@@ -109,9 +109,10 @@ void reach_prepare(struct reach_ctx *rc, const struct image_node *const *nodes, 
 /* Everything `program` (an ELF node of the image) can reach. */
 void reach_program(struct reach_ctx *rc, const struct image_node *program, struct reach_result *out);
 /* The same for `n` programs, walked on `threads` threads: out[i] is
- * programs[i]'s, exactly as reach_program would give it.  Every object
- * the walks need holds its graph until they are all done, so callers
- * pass a few dozen programs at a time, not a whole image. */
+ * programs[i]'s, exactly as reach_program would give it.  The walks go in
+ * rounds bounded by the graphs they load; the results are all held until
+ * the call returns, so callers pass a batch of programs at a time, not a
+ * whole image. */
 void reach_programs(struct reach_ctx *rc, const struct image_node *const *programs, size_t n,
 		    unsigned threads, struct reach_result *out);
 void reach_result_free(struct reach_result *r);
