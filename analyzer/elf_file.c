@@ -254,6 +254,22 @@ void elf_file_release_pages(const struct elf_file *ef)
 		madvise((void *)ef->map, ef->size, MADV_DONTNEED);
 }
 
+void elf_file_suspend(struct elf_file *ef)
+{
+	if (ef->elf && native(ef)) {
+		elf_end(ef->elf);
+		ef->elf = NULL;
+	}
+}
+
+void elf_file_resume(const struct elf_file *cef)
+{
+	struct elf_file *ef = (struct elf_file *)cef; /* the handle caches the mapping */
+
+	if (!ef->elf && ef->map)
+		ef->elf = elf_memory((char *)ef->map, ef->size);
+}
+
 void elf_file_close(struct elf_file *ef)
 {
 	if (ef->elf)

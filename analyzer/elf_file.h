@@ -73,6 +73,15 @@ void elf_file_release_pages(const struct elf_file *ef);
  * left behind it. */
 void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len);
 
+/* Frees libelf's handle while the file is not in use (a few kB each: an
+ * image's thousands of files held 6 MB of them), keeping the mapping and
+ * what elf_file_open found; elf_file_resume makes it again from the
+ * mapping.  Native-endian files only: libelf converted a foreign file's
+ * headers in place and would convert them twice.  Neither while another
+ * thread uses the file. */
+void elf_file_suspend(struct elf_file *ef);
+void elf_file_resume(const struct elf_file *ef);
+
 /* Pointer to `len` bytes at virtual address `vaddr`, from the file image of
  * a PT_LOAD segment; NULL when not backed by file bytes. */
 const uint8_t *elf_file_at(const struct elf_file *ef, uint64_t vaddr, size_t len);

@@ -151,6 +151,7 @@ static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 	ensure_sites(rc, o);
 	if (!o->ok)
 		return;
+	elf_file_resume(&o->scan.file); /* held while the graph is */
 	dynsyms_read_symbols(&o->scan.file, &o->dyn);
 	/* The graph's import indices are the symbol table's (the same bytes,
 	 * so only a damaged cache entry could disagree). */
@@ -204,6 +205,7 @@ static void free_graph(struct reach_object *o)
 	dynsyms_free(&o->dyn);
 	o->site_fn = o->wcall_fn = o->vs_fn = NULL;
 	o->graph_ready = false;
+	elf_file_suspend(&o->scan.file);
 }
 
 static void free_object(struct reach_object *o)

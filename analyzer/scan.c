@@ -93,6 +93,7 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 	}
 	elf_file_drop_symbols(&scan->file);
 	elf_file_release_pages(&scan->file);
+	elf_file_suspend(&scan->file);
 }
 
 void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
@@ -123,6 +124,7 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 	if (!scan->sites_released)
 		return 0;
 	scan->sites_released = false;
+	elf_file_resume(&scan->file); /* an entry gone is analysed again */
 	/* The entry was there a moment ago; if it went, analyse again. */
 	if (!a || analyze(scan, a, cache, scan->sha256, true, &err) < 0) {
 		scan->has_sites = false;

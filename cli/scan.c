@@ -256,7 +256,7 @@ static json_t *json_file(const struct image_node *n, const struct elf_scan *s,
 	snprintf(path, sizeof(path), "/%s", n->path);
 	j = json_pack("{s:s, s:I}", "path", path, "size", (json_int_t)n->size);
 	json_object_set_new(j, "error", s->error[0] ? json_string(s->error) : json_null());
-	if (!s->file.elf)
+	if (!s->file.map)
 		return j;
 	json_object_set_new(j, "facts", json_facts(&s->facts));
 	json_object_set_new(j, "syscalls", s->has_sites ? json_syscalls(&s->sites) : json_null());
@@ -273,7 +273,7 @@ static void table_file(FILE *out, const struct image_node *n, const struct elf_s
 	const struct elf_facts *f = &s->facts;
 	char sites[32] = "-", vs[48] = "";
 
-	if (!s->file.elf) {
+	if (!s->file.map) {
 		fprintf(out, "/%-50s error: %s\n", n->path, s->error);
 		return;
 	}
@@ -453,17 +453,17 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 		else
 			scan_node(img, nodes[i], &own, cache);
 		loader_closure(&ld, nodes[i], &lc);
-		if (o->reach && s->file.elf)
+		if (o->reach && s->file.map)
 			reach_program(&rc, nodes[i], &rr);
 		errors += s->error[0] != 0;
 		if (o->output == OUTPUT_JSON) {
 			json_t *f = json_file(nodes[i], s, &lc);
-			if (o->reach && s->file.elf)
+			if (o->reach && s->file.map)
 				json_object_set_new(f, "reach", json_reach(&rr));
 			json_array_append_new(files, f);
 		} else {
 			table_file(out, nodes[i], s, &lc);
-			if (o->reach && s->file.elf)
+			if (o->reach && s->file.map)
 				table_reach(out, &rr);
 			if (o->npaths > 0)
 				table_sites(out, s);
