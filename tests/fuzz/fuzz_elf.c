@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dynsyms dyn;
 
 	elf_scan_fd(fd, &scan, NULL, NULL);
-	if (scan.file.elf) {
+	if (scan.file.map) {
+		elf_file_resume(&scan.file); /* as reach.c does for a walk */
 		dynsyms_read(&scan.file, &dyn);
 		/* Lookups walk what dynsyms_read built (sorted arrays). */
 		dynsyms_export(&dyn, "time", NULL);
