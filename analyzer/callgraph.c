@@ -85,9 +85,8 @@ static bool entry_of(const struct graph_input *in, const struct code_edge *e, bo
 }
 
 /* One pass over the edges, then the refs: counting each function's
- * entries (start[f + 1]++), or placing them at cursor[f]. */
-static void entries_pass(const struct graph_input *in, struct call_graph *g, size_t *start,
-			 size_t *cursor)
+ * entries (adj_start[f + 1]++), or placing them at cursor[f]. */
+static void entries_pass(const struct graph_input *in, struct call_graph *g, uint32_t *cursor)
 {
 	const struct edge_list *lists[2] = { in->edges, in->refs };
 	struct code_edge e;
@@ -103,7 +102,7 @@ static void entries_pass(const struct graph_input *in, struct call_graph *g, siz
 			if (cursor)
 				g->adj[cursor[from]++] = entry;
 			else
-				start[from + 1]++;
+				g->adj_start[from + 1]++;
 		}
 	}
 }
@@ -114,21 +113,18 @@ static void entries_pass(const struct graph_input *in, struct call_graph *g, siz
  * held three copies of libLLVM's 900 000 entries at once). */
 static void place_entries(const struct graph_input *in, struct call_graph *g)
 {
-	size_t *start = xcalloc(g->nfn + 2, sizeof(size_t)), *cursor;
+	uint32_t *cursor;
 
-	entries_pass(in, g, start, NULL);
-	for (size_t f = 0; f < g->nfn; f++)
-		start[f + 1] += start[f];
-	g->nadj = start[g->nfn];
-	g->adj = xcalloc(g->nadj + 1, sizeof(*g->adj));
-	cursor = xcalloc(g->nfn + 1, sizeof(size_t));
-	memcpy(cursor, start, g->nfn * sizeof(size_t));
-	entries_pass(in, g, start, cursor);
-	free(cursor);
 	g->adj_start = xcalloc(g->nfn + 1, sizeof(*g->adj_start));
-	for (size_t f = 0; f <= g->nfn; f++)
-		g->adj_start[f] = (uint32_t)start[f];
-	free(start);
+	entries_pass(in, g, NULL);
+	for (size_t f = 0; f < g->nfn; f++)
+		g->adj_start[f + 1] += g->adj_start[f];
+	g->nadj = g->adj_start[g->nfn];
+	g->adj = xcalloc(g->nadj + 1, sizeof(*g->adj));
+	cursor = xcalloc(g->nfn + 1, sizeof(*cursor));
+	memcpy(cursor, g->adj_start, g->nfn * sizeof(*cursor));
+	entries_pass(in, g, cursor);
+	free(cursor);
 }
 
 /* Drops each entry a function already has (the same call twice): the walk

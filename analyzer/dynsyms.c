@@ -403,42 +403,38 @@ static void index_exports(struct dynsyms *d)
 	sort_array(d->by_name, d->nexports, sizeof(*d->by_name), by_name_cmp);
 }
 
-/* relocations: also the addresses relocations store and the constructors,
- * which only the call graph asks for (and which are most of a large
- * library's table). */
-static void read_dynsyms(const struct elf_file *ef, struct dynsyms *out, bool relocations)
+void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
 {
 	struct version_names vn = { 0 };
 	struct dynsym_map map = { 0 };
-	struct reloc_slot *slots = NULL;
-	size_t nslots = 0;
 
 	memset(out, 0, sizeof(*out));
 	read_version_names(ef, &vn);
 	read_symbols(ef, &vn, out, &map);
 	read_plt(ef, &map, out); /* it adds the interposable exports it calls */
-	if (relocations) {
-		struct init_arrays ia;
-		read_init_arrays(ef, &ia);
-		read_data_refs(ef, &ia, out, &slots, &nslots);
-		read_ctors(ef, &ia, out, slots, nslots);
-		free(ia.direct);
-	}
 	index_exports(out);
-	free(slots);
 	free(map.import);
 	free(map.export);
 	free(vn.names);
 }
 
-void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
+void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d)
 {
-	read_dynsyms(ef, out, true);
+	struct init_arrays ia;
+	struct reloc_slot *slots = NULL;
+	size_t nslots = 0;
+
+	read_init_arrays(ef, &ia);
+	read_data_refs(ef, &ia, d, &slots, &nslots);
+	read_ctors(ef, &ia, d, slots, nslots);
+	free(ia.direct);
+	free(slots);
 }
 
-void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
+void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 {
-	read_dynsyms(ef, out, false);
+	dynsyms_read_symbols(ef, out);
+	dynsyms_read_relocations(ef, out);
 }
 
 void dynsyms_free(struct dynsyms *d)

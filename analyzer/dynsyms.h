@@ -50,6 +50,9 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out);
 /* Without the relocations and constructors (the call graph took them, and
  * they are most of a large library's table): what binding needs. */
 void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out);
+/* Adds them (data_refs, ctors) to what dynsyms_read_symbols read:
+ * dynsyms_read is the two. */
+void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d);
 void dynsyms_free(struct dynsyms *d);
 
 /* The import a call to `addr` goes through (inside a PLT stub), or -1. */

@@ -52,6 +52,9 @@ struct ctx {
 	struct edge_list edges, refs; /* sweep order */
 	uint64_t *indirect;
 	size_t nindirect, capind;
+	/* Read once for the wrappers (the PLT) and the graph, which adds the
+	 * relocations. */
+	struct dynsyms dyn;
 	struct lifted lf;
 	struct site_report *out;
 	size_t capsites, capw, capv;
@@ -496,13 +499,11 @@ static void add_wrapper(struct wrapper **ws, size_t *n, size_t *cap, uint64_t st
  * syscall(SYS_x) is resolved where it is called, not only inside libc. */
 static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n, size_t *cap)
 {
-	struct dynsyms d;
+	const struct dynsyms *d = &c->dyn;
 
-	dynsyms_read_symbols(c->ef, &d); /* the PLT is enough: no relocations */
-	for (size_t i = 0; i < d.nplt; i++)
-		if (!strcmp(d.imports[d.plt[i].import].name, "syscall"))
-			add_wrapper(ws, n, cap, d.plt[i].addr, c->a->arg_regs[0], "syscall@plt");
-	dynsyms_free(&d);
+	for (size_t i = 0; i < d->nplt; i++)
+		if (!strcmp(d->imports[d->plt[i].import].name, "syscall"))
+			add_wrapper(ws, n, cap, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt");
 }
 
 /* Callers of functions whose syscall number is an argument, transitively:
@@ -623,15 +624,14 @@ static bool mostly_alt(const struct elf_file *ef)
  * edges, which then go: they were the largest part of a report. */
 static void build_graph(struct ctx *c)
 {
-	struct dynsyms dyn;
 	struct graph_input in = {
 		.funcs = &c->out->funcs, .edges = &c->edges, .refs = &c->refs,
-		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &dyn,
+		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &c->dyn,
 	};
 
-	dynsyms_read(c->ef, &dyn);
+	dynsyms_read_relocations(c->ef, &c->dyn);
 	call_graph_build(&in, &c->out->graph);
-	dynsyms_free(&dyn);
+	dynsyms_free(&c->dyn);
 	c->out->nindirect = c->nindirect;
 	edge_list_free(&c->edges);
 	edge_list_free(&c->refs);
@@ -683,6 +683,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		else
 			resolve_site(&c, &c.cands[i]);
 	}
+	dynsyms_read_symbols(ef, &c.dyn);
 	resolve_wrappers(&c);
 	for (size_t i = 0; i < ef->ncode; i++)
 		free(c.starts.bits[i]);
