@@ -26,7 +26,7 @@
 #define ANALYZER_HASH "unhashed"
 #endif
 
-#define FORMAT 2u /* 2: the call graph, not the sweep's raw edges */
+#define FORMAT 3u /* 2: the call graph, not the sweep's raw edges; 3: the link table */
 #define FILE_REF (1ull << 63)
 
 const char *analysis_cache_version(void)
@@ -102,6 +102,14 @@ static void put_graph(struct wbuf *b, const struct call_graph *g)
 	cache_put(b, g->ctors, g->nctors * sizeof(*g->ctors));
 }
 
+static void put_links(struct wbuf *b, const struct link_table *lt)
+{
+	cache_put(b, lt->exports, lt->nexports * sizeof(*lt->exports));
+	cache_put(b, lt->imports, lt->nimports * sizeof(*lt->imports));
+	cache_put(b, lt->versions, lt->nversions * sizeof(*lt->versions));
+	cache_put(b, lt->fn_names, lt->nfn * sizeof(*lt->fn_names));
+}
+
 static void put_arrays(struct wbuf *b, struct strings *s, const struct site_report *r)
 {
 	for (size_t i = 0; i < r->funcs.n; i++) {
@@ -109,6 +117,7 @@ static void put_arrays(struct wbuf *b, struct strings *s, const struct site_repo
 		cache_put64(b, r->funcs.ranges[i].end);
 	}
 	put_graph(b, &r->graph);
+	put_links(b, &r->links);
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct syscall_site *x = &r->sites[i];
 		cache_put64(b, x->addr);
@@ -166,7 +175,7 @@ void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 	const uint64_t counts[] = {
 		r->funcs.n, r->funcs.fdes, r->nindirect, r->nsites, r->nwcalls, r->nvsyscalls,
 		r->nvdso, r->code_bytes, r->undecodable_bytes, r->graph.nadj, r->graph.ntaken,
-		r->graph.nctors, r->graph.nimports,
+		r->graph.nctors, r->graph.nimports, r->links.nexports, r->links.nversions,
 	};
 
 	if (!c->dir)
@@ -246,6 +255,19 @@ static void get_graph(struct rbuf *b, size_t nfn, struct call_graph *g)
 		b->bad = true;
 }
 
+/* Its import count is the graph's; its function count, the report's. */
+static void get_links(struct rbuf *b, size_t nfn, size_t nimports, struct link_table *lt)
+{
+	lt->exports = get_raw(b, lt->nexports, sizeof(*lt->exports));
+	lt->nimports = nimports;
+	lt->imports = get_raw(b, nimports, sizeof(*lt->imports));
+	lt->versions = get_raw(b, lt->nversions, sizeof(*lt->versions));
+	lt->nfn = nfn;
+	lt->fn_names = get_raw(b, nfn, sizeof(*lt->fn_names));
+	if (!b->bad && !link_table_valid(lt, nfn, nimports))
+		b->bad = true;
+}
+
 static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_report *r)
 {
 	r->funcs.ranges = cache_get_array(b, r->funcs.n, 16, sizeof(*r->funcs.ranges));
@@ -256,6 +278,7 @@ static void get_arrays(struct rbuf *b, const struct rstrings *s, struct site_rep
 			b->bad = true; /* lookups bisect: must be sorted */
 	}
 	get_graph(b, r->funcs.n, &r->graph);
+	get_links(b, r->funcs.n, r->graph.nimports, &r->links);
 	r->sites = cache_get_array(b, r->nsites, 32, sizeof(*r->sites));
 	for (size_t i = 0; !b->bad && i < r->nsites; i++) {
 		struct syscall_site *x = &r->sites[i];
@@ -313,7 +336,8 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 	size_t *const counts[] = {
 		&r->funcs.n, &r->funcs.fdes, &r->nindirect, &r->nsites, &r->nwcalls,
 		&r->nvsyscalls, &r->nvdso, &r->code_bytes, &r->undecodable_bytes, &r->graph.nadj,
-		&r->graph.ntaken, &r->graph.nctors, &r->graph.nimports,
+		&r->graph.ntaken, &r->graph.nctors, &r->graph.nimports, &r->links.nexports,
+		&r->links.nversions,
 	};
 
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)

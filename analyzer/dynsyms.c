@@ -9,6 +9,8 @@
 #include "common/xalloc.h"
 
 #define MAX_DYNSYMS (1u << 20)
+/* Relocations read are released this often: libLLVM's .rela.dyn is 8 MB. */
+#define RELOC_RELEASE_STEP (4u << 20)
 
 /* Version index -> name, from .gnu.version_d and .gnu.version_r. */
 struct version_names {
@@ -320,9 +322,14 @@ static void read_data_refs(const struct elf_file *ef, const struct init_arrays *
 		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
 		    !(d = elf_getdata(scn, NULL)) || !sh.sh_entsize)
 			continue;
-		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+		for (size_t i = 0, done = 0; i < sh.sh_size / sh.sh_entsize; i++) {
 			uint64_t offset, target;
 			unsigned type;
+			if ((i - done) * sh.sh_entsize >= RELOC_RELEASE_STEP && d->d_size >= i * sh.sh_entsize) {
+				elf_file_release_range(ef, (const uint8_t *)d->d_buf + done * sh.sh_entsize,
+						       (i - done) * sh.sh_entsize);
+				done = i;
+			}
 			if (!read_reloc(ef, d, &sh, i, &offset, &type, &target) || type != rel)
 				continue;
 			xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
@@ -386,23 +393,6 @@ static void read_ctors(const struct elf_file *ef, const struct init_arrays *ia,
 			read_array(ef, out, &cap, ia->addr[k], ia->size[k], slots, nslots);
 }
 
-static int by_name_cmp(const void *a, const void *b)
-{
-	const struct dyn_symbol *x = *(const struct dyn_symbol *const *)a;
-	const struct dyn_symbol *y = *(const struct dyn_symbol *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x > y) - (x < y);
-}
-
-static void index_exports(struct dynsyms *d)
-{
-	d->by_name = xcalloc(d->nexports + 1, sizeof(*d->by_name));
-	for (size_t i = 0; i < d->nexports; i++)
-		d->by_name[i] = &d->exports[i];
-	sort_array(d->by_name, d->nexports, sizeof(*d->by_name), by_name_cmp);
-}
-
 void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
 {
 	struct version_names vn = { 0 };
@@ -412,7 +402,6 @@ void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
 	read_version_names(ef, &vn);
 	read_symbols(ef, &vn, out, &map);
 	read_plt(ef, &map, out); /* it adds the interposable exports it calls */
-	index_exports(out);
 	free(map.import);
 	free(map.export);
 	free(vn.names);
@@ -440,7 +429,6 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 void dynsyms_free(struct dynsyms *d)
 {
 	free(d->exports);
-	free(d->by_name);
 	free(d->imports);
 	free(d->plt);
 	free(d->data_refs);
@@ -460,28 +448,4 @@ long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr)
 			hi = mid;
 	}
 	return lo < d->nplt && addr >= d->plt[lo].addr ? (long)d->plt[lo].import : -1;
-}
-
-const struct dyn_symbol *dynsyms_export(const struct dynsyms *d, const char *name,
-					const char *version)
-{
-	const struct dyn_symbol *fallback = NULL;
-	size_t lo = 0, hi = d->nexports;
-
-	while (lo < hi) { /* the first export called `name` */
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(d->by_name[mid]->name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < d->nexports && !strcmp(d->by_name[i]->name, name); i++) {
-		const struct dyn_symbol *s = d->by_name[i];
-		if (version && s->version && !strcmp(s->version, version))
-			return s;
-		/* Unversioned requests bind to the default (@@) version. */
-		if (!s->hidden_version && (!fallback || !version))
-			fallback = s;
-	}
-	return fallback;
 }

@@ -6,6 +6,7 @@
  * stub calls which import (GNU ld's layout: stub i serves .rela.plt[i]),
  * and which addresses are stored in data by relocations (function-pointer
  * tables: the candidate targets of indirect calls).
+ * A walk binds through the compact form analyzer/linktable.h makes of it.
  * Ownership: strings point into the elf_file; dynsyms_free() frees arrays.
  */
 #ifndef ABICHECK_ANALYZER_DYNSYMS_H
@@ -33,9 +34,6 @@ struct plt_stub {
 struct dynsyms {
 	struct dyn_symbol *exports, *imports;
 	size_t nexports, nimports;
-	/* exports by name, dynsym order among equal names: binding every
-	 * import of every program looks names up (reach.c) */
-	const struct dyn_symbol **by_name;
 	struct plt_stub *plt; /* sorted by addr */
 	size_t nplt;
 	uint64_t *data_refs;  /* addresses stored by RELATIVE relocations */
@@ -57,8 +55,5 @@ void dynsyms_free(struct dynsyms *d);
 
 /* The import a call to `addr` goes through (inside a PLT stub), or -1. */
 long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr);
-/* The export called `name` matching `version` (NULL = the default one). */
-const struct dyn_symbol *dynsyms_export(const struct dynsyms *d, const char *name,
-					const char *version);
 
 #endif

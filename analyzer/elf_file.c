@@ -244,7 +244,9 @@ void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len
 	uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t hi = ((uintptr_t)p + len) & ~(page - 1);
 
-	if (ef->map && native(ef) && hi > lo)
+	/* Only the mapping's pages: a converted copy lives in the heap. */
+	if (ef->map && native(ef) && hi > lo && (const uint8_t *)p >= ef->map &&
+	    (const uint8_t *)p + len <= ef->map + ef->size)
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 

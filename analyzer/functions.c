@@ -231,6 +231,17 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+size_t function_starts_unique(uint64_t *starts, size_t n)
+{
+	size_t m = 0;
+
+	sort_array(starts, n, sizeof(*starts), u64_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (!m || starts[i] != starts[m - 1])
+			starts[m++] = starts[i];
+	return m;
+}
+
 void function_index_add_starts(struct function_index *fi, const uint64_t *starts, size_t n,
 			       const struct code_region *regions, size_t nregions)
 {

@@ -35,6 +35,8 @@ bool function_index_find(const struct function_index *fi, uint64_t addr,
 
 /* Adds functions starting at `starts` (addresses no range covers), each
  * running to the next known start or the end of its code region. */
+/* Sorts `starts` and drops repeats in place; returns how many remain. */
+size_t function_starts_unique(uint64_t *starts, size_t n);
 void function_index_add_starts(struct function_index *fi, const uint64_t *starts, size_t n,
 			       const struct code_region *regions, size_t nregions);
 

@@ -12,9 +12,9 @@
 
 #include "analyzer/arch.h"
 #include "analyzer/cache.h"
-#include "analyzer/dynsyms.h"
 #include "analyzer/elf_facts.h"
 #include "analyzer/functions.h"
+#include "analyzer/linktable.h"
 #include "common/digest.h"
 #include "common/parallel.h"
 #include "common/sort.h"
@@ -25,9 +25,8 @@ struct reach_object {
 	const struct image_node *node;
 	char label[128];
 	bool ok;             /* analysed: it can have a graph */
-	bool graph_ready;    /* the report is loaded, dyn and *_fn are read */
-	struct elf_scan scan; /* the same analysis `scan` reports; its graph */
-	struct dynsyms dyn;   /* exports and imports only: what binding asks */
+	bool graph_ready;    /* the report is loaded and *_fn are mapped */
+	struct elf_scan scan; /* the same analysis `scan` reports: graph, links */
 	long *site_fn, *wcall_fn, *vs_fn;
 	uint64_t used; /* rc->clock of the last round that needed it */
 	bool queued;   /* reach_programs: its graph is on this round's list */
@@ -70,14 +69,14 @@ static long fn_owner(const struct reach_object *o, uint64_t addr)
 	return cg_fn_owner(&o->scan.sites.funcs, addr);
 }
 
-static long fn_at(const struct reach_object *o, uint64_t addr)
-{
-	return cg_fn_at(&o->scan.sites.funcs, addr);
-}
-
 static const struct call_graph *graph(const struct reach_object *o)
 {
 	return &o->scan.sites.graph;
+}
+
+static const struct link_table *links(const struct reach_object *o)
+{
+	return &o->scan.sites.links;
 }
 
 static void map_sites(struct reach_object *o)
@@ -142,8 +141,9 @@ static void ensure_sites(struct reach_ctx *rc, struct reach_object *o)
 		o->ok = false;
 }
 
-/* The graph is built when a walk first needs it: a cached result needs
- * only the object's identity. */
+/* The graph is loaded when a walk first needs it: a cached result needs
+ * only the object's identity.  The report holds all a walk reads (graph
+ * and link table): the file's symbol tables stay unread. */
 static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 {
 	if (!o->ok || o->graph_ready)
@@ -151,18 +151,8 @@ static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 	ensure_sites(rc, o);
 	if (!o->ok)
 		return;
-	elf_file_resume(&o->scan.file); /* held while the graph is */
-	dynsyms_read_symbols(&o->scan.file, &o->dyn);
-	/* The graph's import indices are the symbol table's (the same bytes,
-	 * so only a damaged cache entry could disagree). */
-	if (graph(o)->nimports != o->dyn.nimports) {
-		dynsyms_free(&o->dyn);
-		o->ok = false;
-		return;
-	}
 	map_sites(o);
 	o->graph_ready = true;
-	elf_file_release_pages(&o->scan.file);
 }
 
 const struct elf_scan *reach_scan(struct reach_ctx *rc, const struct image_node *n)
@@ -202,10 +192,8 @@ static void free_graph(struct reach_object *o)
 	free(o->site_fn);
 	free(o->wcall_fn);
 	free(o->vs_fn);
-	dynsyms_free(&o->dyn);
 	o->site_fn = o->wcall_fn = o->vs_fn = NULL;
 	o->graph_ready = false;
-	elf_file_suspend(&o->scan.file);
 }
 
 static void free_object(struct reach_object *o)
@@ -225,23 +213,17 @@ static size_t resident_bytes(const struct reach_object *o)
 		b += site_report_bytes(&o->scan.sites);
 	if (o->graph_ready)
 		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
-			     sizeof(long) +
-		     (o->dyn.nexports + o->dyn.nimports) * sizeof(*o->dyn.exports) +
-		     o->dyn.nexports * sizeof(*o->dyn.by_name) + o->dyn.nplt * sizeof(*o->dyn.plt);
+		     sizeof(long);
 	return b;
 }
 
-/* After a round: its walks touched its objects' symbol names and string
- * tables, and their chains indexed symbol tables; those pages and
- * indexes would otherwise stay until the end of the run (40 MB of a
- * toolchain image's). */
+/* After a round: its chains read names from its objects' string tables;
+ * those pages would otherwise stay until the end of the run. */
 static void release_round(struct reach_ctx *rc)
 {
 	for (size_t i = 0; i < rc->nobjs; i++)
-		if (rc->objs[i]->used == rc->clock) {
-			elf_file_drop_symbols(&rc->objs[i]->scan.file);
+		if (rc->objs[i]->used == rc->clock)
 			elf_file_release_pages(&rc->objs[i]->scan.file);
-		}
 }
 
 /* Releases the least recently walked objects until the rest fit in
@@ -337,8 +319,11 @@ struct walk {
 	struct reach_object **objs; /* the program, its closure, the interpreter */
 	size_t nobjs;
 	size_t *base;               /* first node id of each object */
+	/* Node ids fit 31 bits: 2^31 functions would take 32 GB of function
+	 * ranges before any walk (parent, queue and bound are 4 bytes a
+	 * node or import: clang's closure has 400 000 nodes). */
 	size_t nodes;
-	long *parent;               /* node id, -1 = root */
+	int32_t *parent;            /* node id, -1 = root */
 	uint8_t *via;
 	uint32_t *via_import;       /* with VIA_IMPORT: import index in the parent's object */
 	uint32_t *depth;            /* 0 = unreached */
@@ -346,9 +331,9 @@ struct walk {
 	/* Per object: its imports' bindings (node + 1, -1 unbound, 0 not yet
 	 * asked), since a walk asks the same ones over and over; and whether
 	 * its address-taken functions were all visited already. */
-	long **bound;
+	int32_t **bound;
 	bool *taken_done;
-	size_t *queue;
+	uint32_t *queue;
 	size_t head, tail;
 	const char *program;
 };
@@ -367,40 +352,57 @@ static void visit(struct walk *w, size_t node, long parent, uint8_t via, uint32_
 	if (w->depth[node])
 		return;
 	w->depth[node] = parent < 0 ? 1 : w->depth[parent] + 1;
-	w->parent[node] = parent;
+	w->parent[node] = (int32_t)parent;
 	w->via[node] = via;
 	w->via_import[node] = imp;
-	w->queue[w->tail++] = node;
+	w->queue[w->tail++] = (uint32_t)node;
 }
 
-/* The export an import binds to: first object in load order defining it. */
-static bool bind(const struct walk *w, const struct dyn_symbol *imp, size_t *obj, long *fn)
+/* The export a name binds to: first object in load order defining it. */
+static bool bind(const struct walk *w, uint64_t name, uint64_t version, size_t *obj, long *fn)
 {
 	for (size_t i = 0; i < w->nobjs; i++) {
 		const struct reach_object *o = w->objs[i];
-		const struct dyn_symbol *e;
-		if (!o->ok || !(e = dynsyms_export(&o->dyn, imp->name, imp->version)))
+		const struct link_export *e;
+		if (!o->ok || !(e = link_table_export(links(o), name, version)))
 			continue;
 		*obj = i;
-		*fn = fn_at(o, e->value);
-		if (*fn < 0)
-			*fn = fn_of(o, e->value);
+		*fn = e->fn == LINK_NO_FN ? -1 : (long)e->fn;
 		return *fn >= 0;
 	}
 	return false;
 }
 
+static bool bind_import(const struct walk *w, const struct reach_object *from, size_t imp,
+			size_t *obj, long *fn)
+{
+	const struct link_import *li = &links(from)->imports[imp];
+
+	return bind(w, li->name, link_version_hash(links(from), li->version), obj, fn);
+}
+
+/* "name@version", as the object's string table spells them. */
+static const char *import_label(const struct reach_object *o, size_t imp, char *buf, size_t len)
+{
+	const struct link_table *lt = links(o);
+	const char *name = link_table_string(&o->scan.file, lt->imports[imp].name_off);
+	const char *ver = link_table_string(&o->scan.file, lt->versions[lt->imports[imp].version].name_off);
+
+	snprintf(buf, len, "%s%s%s", name ? name : "?", ver ? "@" : "", ver ? ver : "");
+	return buf;
+}
+
 /* bind(), once per (object, import) of a walk. */
 static long bound_node(struct walk *w, size_t oi, uint32_t imp)
 {
-	long *b = &w->bound[oi][imp];
+	int32_t *b = &w->bound[oi][imp];
 	size_t to;
 	long fn;
 
 	if (!*b)
-		*b = bind(w, &w->objs[oi]->dyn.imports[imp], &to, &fn) ?
-			     (long)(w->base[to] + (size_t)fn) + 1 : -1;
-	return *b - 1;
+		*b = bind_import(w, w->objs[oi], imp, &to, &fn) ?
+			     (int32_t)(w->base[to] + (size_t)fn) + 1 : -1;
+	return (long)*b - 1;
 }
 
 static void expand(struct walk *w, size_t node, bool follow_indirect)
@@ -441,10 +443,10 @@ static void run(struct walk *w, bool follow_indirect)
 static const char *fn_name(const struct reach_object *o, size_t f, char *buf, size_t len)
 {
 	uint64_t start = o->scan.sites.funcs.ranges[f].start;
-	const struct elf_symbol *s = elf_file_symbol_at(&o->scan.file, start);
+	const char *name = link_table_string(&o->scan.file, links(o)->fn_names[f]);
 
-	if (s && s->value == start && *s->name)
-		snprintf(buf, len, "%s:%s", o->label, s->name);
+	if (name && *name)
+		snprintf(buf, len, "%s:%s", o->label, name);
 	else
 		snprintf(buf, len, "%s:fn@0x%llx", o->label, (unsigned long long)start);
 	return buf;
@@ -473,9 +475,9 @@ static void make_chain(const struct walk *w, size_t node, const char *last, stru
 			/* A root import is the program's own. */
 			const struct reach_object *po =
 				w->objs[w->parent[nd] < 0 ? 0 : obj_of_node(w, (size_t)w->parent[nd])];
-			const struct dyn_symbol *imp = &po->dyn.imports[w->via_import[nd]];
-			snprintf(buf, sizeof(buf), "import %s%s%s", imp->name, imp->version ? "@" : "",
-				 imp->version ? imp->version : "");
+			char label[480];
+			snprintf(buf, sizeof(buf), "import %s",
+				 import_label(po, w->via_import[nd], label, sizeof(label)));
 			chain_add(c, buf);
 		} else if (w->via[nd] == VIA_INDIRECT) {
 			chain_add(c, "indirect call (address-taken function)");
@@ -489,11 +491,10 @@ static void make_chain(const struct walk *w, size_t node, const char *last, stru
 
 static void root_export(struct walk *w, const char *name)
 {
-	struct dyn_symbol want = { .name = name };
 	size_t oi;
 	long fn;
 
-	if (bind(w, &want, &oi, &fn))
+	if (bind(w, link_hash(name), 0, &oi, &fn))
 		visit(w, w->base[oi] + (size_t)fn, -1, VIA_ROOT, 0);
 }
 
@@ -533,10 +534,10 @@ static void program_roots(struct walk *w)
 {
 	const struct reach_object *prog = w->objs[0];
 
-	for (size_t i = 0; prog->ok && i < prog->dyn.nimports; i++) {
+	for (size_t i = 0; prog->ok && i < links(prog)->nimports; i++) {
 		size_t oi;
 		long fn;
-		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
+		if (bind_import(w, prog, i, &oi, &fn))
 			visit(w, w->base[oi] + (size_t)fn, -1, VIA_IMPORT, (uint32_t)i);
 	}
 	for (size_t f = 0; prog->ok && f < prog->scan.sites.funcs.n; f++)
@@ -651,15 +652,13 @@ static void note_unbound(struct reach_result *r, const struct walk *w)
 {
 	const struct reach_object *prog = w->objs[0];
 
-	for (size_t i = 0; prog->ok && i < prog->dyn.nimports && r->nunbound < 64; i++) {
+	for (size_t i = 0; prog->ok && i < links(prog)->nimports && r->nunbound < 64; i++) {
 		size_t oi;
 		long fn;
 		char buf[256];
-		if (bind(w, &prog->dyn.imports[i], &oi, &fn))
+		if (bind_import(w, prog, i, &oi, &fn))
 			continue;
-		snprintf(buf, sizeof(buf), "%s%s%s", prog->dyn.imports[i].name,
-			 prog->dyn.imports[i].version ? "@" : "",
-			 prog->dyn.imports[i].version ? prog->dyn.imports[i].version : "");
+		import_label(prog, i, buf, sizeof(buf));
 		r->unbound = xrealloc(r->unbound, (r->nunbound + 1) * sizeof(char *));
 		r->unbound[r->nunbound++] = xstrdup(buf);
 	}
@@ -783,16 +782,16 @@ static void walk_alloc(struct walk *w)
 	for (size_t i = 0; i < w->nobjs; i++)
 		w->base[i + 1] = w->base[i] + w->objs[i]->scan.sites.funcs.n;
 	w->nodes = w->base[w->nobjs];
-	w->parent = xcalloc(w->nodes + 1, sizeof(long));
+	w->parent = xcalloc(w->nodes + 1, sizeof(*w->parent));
 	w->via = xcalloc(w->nodes + 1, 1);
 	w->via_import = xcalloc(w->nodes + 1, sizeof(uint32_t));
 	w->depth = xcalloc(w->nodes + 1, sizeof(uint32_t));
 	w->startup = xcalloc(w->nodes + 1, sizeof(bool));
-	w->queue = xcalloc(w->nodes + 1, sizeof(size_t));
+	w->queue = xcalloc(w->nodes + 1, sizeof(*w->queue));
 	w->taken_done = xcalloc(w->nobjs + 1, sizeof(bool));
-	w->bound = xcalloc(w->nobjs + 1, sizeof(long *));
+	w->bound = xcalloc(w->nobjs + 1, sizeof(*w->bound));
 	for (size_t i = 0; i < w->nobjs; i++)
-		w->bound[i] = xcalloc(w->objs[i]->dyn.nimports + 1, sizeof(long));
+		w->bound[i] = xcalloc(links(w->objs[i])->nimports + 1, sizeof(**w->bound));
 }
 
 /* The per-node arrays, which a walk needs only until its result is

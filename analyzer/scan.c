@@ -47,13 +47,17 @@ static int analyze(struct elf_scan *scan, const struct arch *a, struct analysis_
 {
 	struct digest key;
 
-	if (!cache || !cache->dir)
+	if (!cache || !cache->dir) {
+		elf_file_resume(&scan->file);
 		return analyze_sites(&scan->file, a, &scan->sites, err);
+	}
 	content_key(scan, sha256, &key);
 	if (reload ? analysis_cache_reload(cache, &key, &scan->file, a, &scan->sites)
 		   : analysis_cache_load(cache, &key, &scan->file, a, &scan->sites))
 		return 0;
-	/* Failures are not cached: they are cheap to find again. */
+	/* Failures are not cached: they are cheap to find again.  A
+	 * reloaded file's libelf handle was freed (elf_file_suspend). */
+	elf_file_resume(&scan->file);
 	if (analyze_sites(&scan->file, a, &scan->sites, err) < 0)
 		return -1;
 	analysis_cache_store(cache, &key, &scan->file, &scan->sites);
@@ -124,14 +128,15 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 	if (!scan->sites_released)
 		return 0;
 	scan->sites_released = false;
-	elf_file_resume(&scan->file); /* an entry gone is analysed again */
 	/* The entry was there a moment ago; if it went, analyse again. */
 	if (!a || analyze(scan, a, cache, scan->sha256, true, &err) < 0) {
 		scan->has_sites = false;
 		return -1;
 	}
+	/* A walk reads only the report: names are offsets into the mapping. */
 	elf_file_drop_symbols(&scan->file);
 	elf_file_release_pages(&scan->file);
+	elf_file_suspend(&scan->file);
 	return 0;
 }
 

@@ -30,12 +30,18 @@ struct lifted {
 	bool valid;
 };
 
-/* Instruction starts seen by the linear sweep, one bit per code byte, so
- * a function is lifted in step with it even when its recorded start is
- * not an instruction boundary (glibc starts __restore_rt's FDE one byte
- * early, inside a nop, for unwinders). */
+/* Instruction starts seen by the linear sweep, so a function is lifted in
+ * step with it even when its recorded start is not an instruction
+ * boundary (glibc starts __restore_rt's FDE one byte early, inside a nop,
+ * for unwinders).  One bit per code byte until the call targets are
+ * checked; after that only lifts ask, from a function's or a region's
+ * start and at most 15 bytes on, so 16 bits per start replace the bitmap
+ * (libLLVM's is 6 MB). */
+#define LIFT_SKEW 16
 struct boundaries {
-	uint8_t **bits; /* per code region */
+	uint8_t **bits;      /* per code region, until condense_starts */
+	uint16_t *fn_mask;   /* per function: bit k = start + k is an instruction start */
+	uint16_t *region_mask;
 };
 
 struct ctx {
@@ -104,6 +110,46 @@ static bool is_start(const struct ctx *c, uint64_t addr)
 			return c->starts.bits[i][off / 8] & (1u << (off % 8));
 	}
 	return true; /* outside swept code: nothing better to go by */
+}
+
+static uint16_t start_mask(const struct ctx *c, uint64_t addr)
+{
+	uint16_t m = 0;
+
+	for (unsigned k = 0; k < LIFT_SKEW; k++)
+		if (is_start(c, addr + k))
+			m |= (uint16_t)(1u << k);
+	return m;
+}
+
+static void condense_starts(struct ctx *c)
+{
+	const struct function_index *fi = &c->out->funcs;
+
+	c->starts.fn_mask = xcalloc(fi->n + 1, sizeof(uint16_t));
+	c->starts.region_mask = xcalloc(c->ef->ncode + 1, sizeof(uint16_t));
+	for (size_t f = 0; f < fi->n; f++)
+		c->starts.fn_mask[f] = start_mask(c, fi->ranges[f].start);
+	for (size_t i = 0; i < c->ef->ncode; i++) {
+		c->starts.region_mask[i] = start_mask(c, c->ef->code[i].vaddr);
+		free(c->starts.bits[i]);
+	}
+	free(c->starts.bits);
+	c->starts.bits = NULL;
+}
+
+/* The instruction starts from a lift's start on (see struct boundaries):
+ * a function's start or a code region's, which is all lift_around makes. */
+static uint16_t lift_start_mask(const struct ctx *c, uint64_t addr)
+{
+	size_t f = function_index_upper(&c->out->funcs, addr);
+
+	if (f && c->out->funcs.ranges[f - 1].start == addr)
+		return c->starts.fn_mask[f - 1];
+	for (size_t i = 0; i < c->ef->ncode; i++)
+		if (c->ef->code[i].vaddr == addr)
+			return c->starts.region_mask[i];
+	return (uint16_t)~0u; /* outside swept code, as is_start says */
 }
 
 /* One instruction of the sweep: the backend's fast decoder where it has
@@ -249,7 +295,9 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	flow_graph_free(&lf->fg);
 	if (fr.end <= fr.start || fr.end - fr.start > MAX_FUNCTION_BYTES)
 		return false;
-	for (int skew = 0; skew < 16 && addr < fr.end && !is_start(c, addr); skew++)
+	uint16_t starts = lift_start_mask(c, addr);
+
+	for (int skew = 0; skew < LIFT_SKEW && addr < fr.end && !(starts >> skew & 1); skew++)
 		addr++;
 	fr.start = addr;
 	size = (size_t)(fr.end - addr);
@@ -349,13 +397,55 @@ static bool looks_up_vdso(const struct ctx *c)
 	return false;
 }
 
+static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
+{
+	for (size_t i = 0; i < c->ef->ncode; i++)
+		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size) {
+			*end = c->ef->code[i].vaddr + c->ef->code[i].size;
+			return true;
+		}
+	return false;
+}
+
+/* Most candidates only look like the page's address (a displacement
+ * ?? 0? 60 ff); decoding the one instruction rules them out before its
+ * whole function is lifted: gcc's cc1 has such bytes in functions of
+ * 100 000 instructions, 7 MB lifted for each.  The lift decodes the same
+ * bytes at the same address, so this never drops a use. */
+static bool names_vsyscall_page(const struct ctx *c, uint64_t addr)
+{
+	uint64_t end, at = addr;
+	size_t len;
+	const uint8_t *code;
+	cs_insn *ci;
+	struct insn in = { 0 };
+	bool yes = false;
+
+	if (!in_code(c, addr, &end))
+		return true; /* the lift decides */
+	len = end - addr < 16 ? (size_t)(end - addr) : 16;
+	code = elf_file_at(c->ef, addr, len);
+	if (!code)
+		return true;
+	ci = cs_malloc(c->full);
+	if (cs_disasm_iter(c->full, &code, &len, &at, ci)) {
+		c->a->lift(c->full, ci, c->ef, false, &in);
+		yes = in_vsyscall_page(in.abs_ref) && in.abs_ref_kind;
+	}
+	cs_free(ci, 1);
+	return yes;
+}
+
 static void vsyscall_candidate(struct ctx *c, const struct candidate *cand)
 {
 	struct func_range fr;
-	long at = lift_around(c, cand->addr, &fr);
+	long at;
 	const struct insn *in;
 	struct vsyscall_use *v;
 
+	if (!names_vsyscall_page(c, cand->addr))
+		return;
+	at = lift_around(c, cand->addr, &fr);
 	if (at < 0)
 		return;
 	in = &c->lf.insns[at];
@@ -380,15 +470,6 @@ static int cand_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
-{
-	for (size_t i = 0; i < c->ef->ncode; i++)
-		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size) {
-			*end = c->ef->code[i].vaddr + c->ef->code[i].size;
-			return true;
-		}
-	return false;
-}
 
 /* The ranges symbols and CFI gave, before call targets add more (a
  * copy: adding reorders fi), and max_end[i], the furthest end among
@@ -425,6 +506,20 @@ static bool covered(const struct coverage *cv, uint64_t addr)
  * functions.  A call target starts one; so does the target of a jump that
  * leaves its function (a tail call, like musl's __syscall_cp thunk).  Each
  * runs to the next known start.  Symbols and CFI always win. */
+/* Calls repeat their targets (libLLVM's 500 000 calls to its PLT stubs
+ * made 4 MB of starts, copied and sorted again): a full list keeps each
+ * once before it grows. */
+static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
+{
+	if (*n && *n == *cap) {
+		*n = function_starts_unique(*starts, *n);
+		if (*n > *cap / 2)
+			xgrow((void **)starts, cap, *cap, sizeof(**starts));
+	}
+	xgrow((void **)starts, cap, *n, sizeof(**starts));
+	(*starts)[(*n)++] = addr;
+}
+
 static void add_call_targets(struct ctx *c)
 {
 	struct function_index *fi = &c->out->funcs;
@@ -452,8 +547,7 @@ static void add_call_targets(struct ctx *c)
 				continue;
 			if (e->call && pass)
 				continue;
-			xgrow((void **)&starts, &cap, n, sizeof(*starts));
-			starts[n++] = e->target;
+			add_start(&starts, &n, &cap, e->target);
 		}
 		function_index_add_starts(fi, starts, n, c->ef->code, c->ef->ncode);
 		free(starts);
@@ -629,6 +723,10 @@ static void build_graph(struct ctx *c)
 		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &c->dyn,
 	};
 
+	/* The names are read (hashed) before the relocations are: the symbol
+	 * and string tables go first (libLLVM's are 4 MB). */
+	link_table_build(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
+	elf_file_release_pages(c->ef);
 	dynsyms_read_relocations(c->ef, &c->dyn);
 	call_graph_build(&in, &c->out->graph);
 	dynsyms_free(&c->dyn);
@@ -676,6 +774,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	}
 	elf_file_release_pages(ef);
 	add_call_targets(&c);
+	condense_starts(&c);
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
 	for (size_t i = 0; i < c.ncands && !ac_interrupted(); i++) {
 		if (c.cands[i].kind == SITE_NONE)
@@ -685,9 +784,8 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	}
 	dynsyms_read_symbols(ef, &c.dyn);
 	resolve_wrappers(&c);
-	for (size_t i = 0; i < ef->ncode; i++)
-		free(c.starts.bits[i]);
-	free(c.starts.bits);
+	free(c.starts.fn_mask);
+	free(c.starts.region_mask);
 	elf_file_release_pages(ef);
 	build_graph(&c);
 	elf_file_release_pages(ef);
@@ -743,6 +841,7 @@ size_t site_report_distinct(const struct site_report *r)
 size_t site_report_bytes(const struct site_report *r)
 {
 	return r->funcs.n * sizeof(*r->funcs.ranges) + call_graph_bytes(&r->graph) +
+	       link_table_bytes(&r->links) +
 	       r->nsites * sizeof(*r->sites) + r->nwcalls * sizeof(*r->wcalls) +
 	       r->nvsyscalls * sizeof(*r->vsyscalls) + r->nvdso * sizeof(*r->vdso_symbols);
 }
@@ -751,6 +850,7 @@ void site_report_free(struct site_report *r)
 {
 	function_index_free(&r->funcs);
 	call_graph_free(&r->graph);
+	link_table_free(&r->links);
 	free(r->sites);
 	free(r->wcalls);
 	free(r->vsyscalls);

@@ -19,6 +19,7 @@
 #include "analyzer/dataflow.h"
 #include "analyzer/elf_file.h"
 #include "analyzer/functions.h"
+#include "analyzer/linktable.h"
 
 struct syscall_site {
 	uint64_t addr;
@@ -55,6 +56,8 @@ struct site_report {
 	struct function_index funcs;
 	/* The functions' calls (analyzer/callgraph.h), what reach.c walks. */
 	struct call_graph graph;
+	/* Its dynamic symbols as a walk binds them (analyzer/linktable.h). */
+	struct link_table links;
 	size_t nindirect; /* indirect calls/jumps the sweep found */
 	struct syscall_site *sites;
 	size_t nsites;
