@@ -273,7 +273,7 @@ static void read_go(const struct elf_file *ef, struct elf_facts *f)
 {
 	static const char magic[] = "\xff Go buildinf:";
 	size_t wlen;
-	const uint8_t *w = go_window(ef, &wlen), *end = w + wlen, *p = NULL;
+	const uint8_t *w = go_window(ef, &wlen), *end = w ? w + wlen : NULL, *p = NULL;
 	uint64_t len = 0;
 	int shift = 0;
 	size_t i;

@@ -321,7 +321,7 @@ struct walk {
 	size_t *base;               /* first node id of each object */
 	/* Node ids fit 31 bits: 2^31 functions would take 32 GB of function
 	 * ranges before any walk (parent, queue and bound are 4 bytes a
-	 * node or import: clang's closure has 400 000 nodes). */
+	 * node or import: clang's closure has 215 000 nodes). */
 	size_t nodes;
 	int32_t *parent;            /* node id, -1 = root */
 	uint8_t *via;

@@ -130,10 +130,11 @@ static void condense_starts(struct ctx *c)
 	c->starts.region_mask = xcalloc(c->ef->ncode + 1, sizeof(uint16_t));
 	for (size_t f = 0; f < fi->n; f++)
 		c->starts.fn_mask[f] = start_mask(c, fi->ranges[f].start);
-	for (size_t i = 0; i < c->ef->ncode; i++) {
+	for (size_t i = 0; i < c->ef->ncode; i++)
 		c->starts.region_mask[i] = start_mask(c, c->ef->code[i].vaddr);
+	/* Only now: a start's 16 bytes may run into another region. */
+	for (size_t i = 0; i < c->ef->ncode; i++)
 		free(c->starts.bits[i]);
-	}
 	free(c->starts.bits);
 	c->starts.bits = NULL;
 }

@@ -240,6 +240,11 @@ for seed in true64 static64 a64 lib32 libv64; do
 	done
 done
 
+# --- inputs the ELF fuzzer once failed on (tests/fuzz/regressions) ---
+for f in "$(dirname "$0")"/../fuzz/regressions/elf-*; do
+	[ -f "$f" ] && cp "$f" "$H/regression-$(basename "$f")"
+done
+
 # --- running abicheck under a time limit ---
 run_limited() {
 	: > "$WORK/stdout"; : > "$WORK/stderr"
