@@ -166,20 +166,23 @@ static void add_once(uint32_t **list, size_t *n, size_t *cap, bool *seen, long f
 }
 
 /* A function whose address is loaded or stored is a target of indirect
- * calls. */
-static void find_taken(const struct graph_input *in, struct call_graph *g)
+ * calls: the code's address loads first, then the data's (add_data_ref). */
+static void find_taken(const struct graph_input *in, struct graph_builder *b)
 {
-	bool *seen = xcalloc(g->nfn + 1, sizeof(bool));
-	size_t cap = 0;
 	struct edge_cursor c;
 	struct code_edge e;
 
+	b->seen = xcalloc(b->g->nfn + 1, sizeof(bool));
 	edge_cursor_init(&c, in->refs);
 	while (edge_cursor_next(&c, &e))
-		add_once(&g->taken, &g->ntaken, &cap, seen, cg_fn_at(in->funcs, e.target));
-	for (size_t i = 0; i < in->dyn->ndata_refs; i++)
-		add_once(&g->taken, &g->ntaken, &cap, seen, cg_fn_at(in->funcs, in->dyn->data_refs[i]));
-	free(seen);
+		add_once(&b->g->taken, &b->g->ntaken, &b->cap, b->seen, cg_fn_at(in->funcs, e.target));
+}
+
+void call_graph_add_data_ref(void *builder, uint64_t target)
+{
+	struct graph_builder *b = builder;
+
+	add_once(&b->g->taken, &b->g->ntaken, &b->cap, b->seen, cg_fn_at(b->funcs, target));
 }
 
 static void find_indirect_and_ctors(const struct graph_input *in, struct call_graph *g)
@@ -200,15 +203,32 @@ static void find_indirect_and_ctors(const struct graph_input *in, struct call_gr
 	}
 }
 
-void call_graph_build(const struct graph_input *in, struct call_graph *g)
+void call_graph_begin(const struct graph_input *in, struct call_graph *g, struct graph_builder *b)
 {
 	memset(g, 0, sizeof(*g));
+	*b = (struct graph_builder){ .g = g, .funcs = in->funcs };
 	g->nfn = in->funcs->n;
 	g->nimports = in->dyn->nimports;
 	place_entries(in, g);
 	drop_repeats(g);
-	find_taken(in, g);
-	find_indirect_and_ctors(in, g);
+	find_taken(in, b);
+}
+
+void call_graph_finish(const struct graph_input *in, struct graph_builder *b)
+{
+	find_indirect_and_ctors(in, b->g);
+	free(b->seen);
+	b->seen = NULL;
+}
+
+void call_graph_build(const struct graph_input *in, struct call_graph *g)
+{
+	struct graph_builder b;
+
+	call_graph_begin(in, g, &b);
+	for (size_t i = 0; i < in->dyn->ndata_refs; i++)
+		call_graph_add_data_ref(&b, in->dyn->data_refs[i]);
+	call_graph_finish(in, &b);
 }
 
 void call_graph_free(struct call_graph *g)

@@ -65,6 +65,20 @@ struct graph_input {
 };
 
 void call_graph_build(const struct graph_input *in, struct call_graph *g);
+/* The same in steps, so that each input can go before the next is read:
+ * begin uses the edges and refs (the sweep's, freed after it), the data
+ * refs come one at a time (a relocation pass, dynsyms.h's sink: libLLVM
+ * has 335 000), and finish uses in->dyn's PLT and constructors and the
+ * indirect calls. */
+struct graph_builder {
+	struct call_graph *g;
+	const struct function_index *funcs;
+	bool *seen; /* per function: already in g->taken */
+	size_t cap;
+};
+void call_graph_begin(const struct graph_input *in, struct call_graph *g, struct graph_builder *b);
+void call_graph_add_data_ref(void *builder, uint64_t target);
+void call_graph_finish(const struct graph_input *in, struct graph_builder *b);
 void call_graph_free(struct call_graph *g);
 size_t call_graph_bytes(const struct call_graph *g);
 /* Whether a graph read back from the cache is one call_graph_build could

@@ -310,7 +310,8 @@ static bool in_init_arrays(const struct init_arrays *ia, uint64_t offset)
  * init/fini arrays (`slots` keeps where each of those is stored: only
  * those, libLLVM has 335 000 relocations). */
 static void read_data_refs(const struct elf_file *ef, const struct init_arrays *ia,
-			   struct dynsyms *out, struct reloc_slot **slots, size_t *nslots)
+			   struct dynsyms *out, data_ref_sink sink, void *arg,
+			   struct reloc_slot **slots, size_t *nslots)
 {
 	unsigned rel = relative_type(ef->ehdr.e_machine);
 	Elf_Scn *scn = NULL;
@@ -332,8 +333,12 @@ static void read_data_refs(const struct elf_file *ef, const struct init_arrays *
 			}
 			if (!read_reloc(ef, d, &sh, i, &offset, &type, &target) || type != rel)
 				continue;
-			xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
-			out->data_refs[out->ndata_refs++] = target;
+			if (sink) {
+				sink(arg, target);
+			} else {
+				xgrow((void **)&out->data_refs, &cap, out->ndata_refs, sizeof(uint64_t));
+				out->data_refs[out->ndata_refs++] = target;
+			}
 			if (!in_init_arrays(ia, offset))
 				continue;
 			xgrow((void **)slots, &scap, *nslots, sizeof(**slots));
@@ -407,14 +412,15 @@ void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out)
 	free(vn.names);
 }
 
-void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d)
+void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d, data_ref_sink sink,
+			      void *arg)
 {
 	struct init_arrays ia;
 	struct reloc_slot *slots = NULL;
 	size_t nslots = 0;
 
 	read_init_arrays(ef, &ia);
-	read_data_refs(ef, &ia, d, &slots, &nslots);
+	read_data_refs(ef, &ia, d, sink, arg, &slots, &nslots);
 	read_ctors(ef, &ia, d, slots, nslots);
 	free(ia.direct);
 	free(slots);
@@ -423,7 +429,7 @@ void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d)
 void dynsyms_read(const struct elf_file *ef, struct dynsyms *out)
 {
 	dynsyms_read_symbols(ef, out);
-	dynsyms_read_relocations(ef, out);
+	dynsyms_read_relocations(ef, out, NULL, NULL);
 }
 
 void dynsyms_free(struct dynsyms *d)

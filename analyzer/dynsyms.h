@@ -49,8 +49,11 @@ void dynsyms_read(const struct elf_file *ef, struct dynsyms *out);
  * they are most of a large library's table): what binding needs. */
 void dynsyms_read_symbols(const struct elf_file *ef, struct dynsyms *out);
 /* Adds them (data_refs, ctors) to what dynsyms_read_symbols read:
- * dynsyms_read is the two. */
-void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d);
+ * dynsyms_read is the two.  With a sink, each data ref goes to it, in
+ * relocation order, instead of into data_refs. */
+typedef void (*data_ref_sink)(void *arg, uint64_t target);
+void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d, data_ref_sink sink,
+			      void *arg);
 void dynsyms_free(struct dynsyms *d);
 
 /* The import a call to `addr` goes through (inside a PLT stub), or -1. */

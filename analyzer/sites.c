@@ -723,17 +723,21 @@ static void build_graph(struct ctx *c)
 		.funcs = &c->out->funcs, .edges = &c->edges, .refs = &c->refs,
 		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &c->dyn,
 	};
+	struct graph_builder b;
 
-	/* The names are read (hashed) before the relocations are: the symbol
-	 * and string tables go first (libLLVM's are 4 MB). */
+	/* Each input goes before the next is read: the names (hashed into the
+	 * link table) before the sweep's edges are placed, the edges before
+	 * the relocations stream in (libLLVM: 4 MB of symbol and string
+	 * tables, 5 MB of edges, 335 000 data refs, 8 MB of .rela.dyn). */
 	link_table_build(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
 	elf_file_release_pages(c->ef);
-	dynsyms_read_relocations(c->ef, &c->dyn);
-	call_graph_build(&in, &c->out->graph);
-	dynsyms_free(&c->dyn);
-	c->out->nindirect = c->nindirect;
+	call_graph_begin(&in, &c->out->graph, &b);
 	edge_list_free(&c->edges);
 	edge_list_free(&c->refs);
+	dynsyms_read_relocations(c->ef, &c->dyn, call_graph_add_data_ref, &b);
+	call_graph_finish(&in, &b);
+	dynsyms_free(&c->dyn);
+	c->out->nindirect = c->nindirect;
 	free(c->indirect);
 	c->indirect = NULL;
 }
