@@ -276,8 +276,10 @@ thread of its own meanwhile, and walks the programs on all cores
 releasing what is not in use and by budgets: each file's mapped pages
 after each step of its analysis (its text every 4 MB of the sweep),
 the sweep's edges varint-packed until the call graph (cached with
-the report, 4 bytes a call) is built, walks in rounds whose new objects
-total at most 48 MB of files, the pages and symbol indexes a round
+the report, 4 bytes a call) is built, the relocations streamed into it,
+walks that bind through each object's cached link table (name hashes,
+never its symbol or string tables), in rounds whose new objects
+total at most 48 MB of files, the pages a round's chains
 touched, each walk's arrays once its result is collected, and the site
 reports and call graphs of the objects least recently walked beyond 16 MB
 (reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
