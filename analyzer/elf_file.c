@@ -245,7 +245,8 @@ void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len
 	uintptr_t hi = ((uintptr_t)p + len) & ~(page - 1);
 
 	/* Only the mapping's pages: a converted copy lives in the heap. */
-	if (ef->map && native(ef) && hi > lo && (const uint8_t *)p >= ef->map &&
+	if (ef->map && native(ef) && ef->size >= RELEASE_STEP_MIN && hi > lo &&
+	    (const uint8_t *)p >= ef->map &&
 	    (const uint8_t *)p + len <= ef->map + ef->size)
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
@@ -254,6 +255,12 @@ void elf_file_release_pages(const struct elf_file *ef)
 {
 	if (ef->map && native(ef))
 		madvise((void *)ef->map, ef->size, MADV_DONTNEED);
+}
+
+void elf_file_release_step(const struct elf_file *ef)
+{
+	if (ef->size >= RELEASE_STEP_MIN)
+		elf_file_release_pages(ef);
 }
 
 void elf_file_suspend(struct elf_file *ef)

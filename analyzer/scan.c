@@ -79,7 +79,7 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 	elf_facts_read(&scan->file, fd, &scan->facts);
 	/* What the facts read (headers, notes, the dynamic section) is not
 	 * what the analysis reads. */
-	elf_file_release_pages(&scan->file);
+	elf_file_release_step(&scan->file);
 	/* Partial results are kept; the error says why they are partial. */
 	if (scan->file.problem)
 		snprintf(scan->error, sizeof(scan->error), "%s", scan->file.problem);
@@ -134,8 +134,10 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 		return -1;
 	}
 	/* A walk reads only the report: names are offsets into the mapping. */
+	/* A reload touches only the names the entry points to: a small
+	 * file's few pages go with its round's (reach.c, release_round). */
 	elf_file_drop_symbols(&scan->file);
-	elf_file_release_pages(&scan->file);
+	elf_file_release_step(&scan->file);
 	elf_file_suspend(&scan->file);
 	return 0;
 }

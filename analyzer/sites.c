@@ -730,7 +730,7 @@ static void build_graph(struct ctx *c)
 	 * the relocations stream in (libLLVM: 4 MB of symbol and string
 	 * tables, 5 MB of edges, 335 000 data refs, 8 MB of .rela.dyn). */
 	link_table_build(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
-	elf_file_release_pages(c->ef);
+	elf_file_release_step(c->ef);
 	call_graph_begin(&in, &c->out->graph, &b);
 	edge_list_free(&c->edges);
 	edge_list_free(&c->refs);
@@ -771,13 +771,13 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	/* Each step reads its own part of the file (.eh_frame, the text, the
 	 * relocations); what it read is released behind it, or a large
 	 * library's analysis holds most of its file (libLLVM: 20 MB). */
-	elf_file_release_pages(ef);
+	elf_file_release_step(ef);
 	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
 	for (size_t i = 0; i < ef->ncode; i++) {
 		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
 		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
 	}
-	elf_file_release_pages(ef);
+	elf_file_release_step(ef);
 	add_call_targets(&c);
 	condense_starts(&c);
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
@@ -791,9 +791,9 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	resolve_wrappers(&c);
 	free(c.starts.fn_mask);
 	free(c.starts.region_mask);
-	elf_file_release_pages(ef);
+	elf_file_release_step(ef);
 	build_graph(&c);
-	elf_file_release_pages(ef);
+	elf_file_release_step(ef);
 	find_vdso_names(ef, out);
 	free(c.cands);
 	free(c.lf.insns);
