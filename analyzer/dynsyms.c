@@ -9,8 +9,6 @@
 #include "common/xalloc.h"
 
 #define MAX_DYNSYMS (1u << 20)
-/* Relocations read are released this often: libLLVM's .rela.dyn is 8 MB. */
-#define RELOC_RELEASE_STEP (4u << 20)
 
 /* Version index -> name, from .gnu.version_d and .gnu.version_r. */
 struct version_names {
@@ -323,14 +321,12 @@ static void read_data_refs(const struct elf_file *ef, const struct init_arrays *
 		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
 		    !(d = elf_getdata(scn, NULL)) || !sh.sh_entsize)
 			continue;
-		for (size_t i = 0, done = 0; i < sh.sh_size / sh.sh_entsize; i++) {
+		size_t behind = 0; /* relocations read and released up to here */
+		for (size_t i = 0; i < sh.sh_size / sh.sh_entsize; i++) {
 			uint64_t offset, target;
 			unsigned type;
-			if ((i - done) * sh.sh_entsize >= RELOC_RELEASE_STEP && d->d_size >= i * sh.sh_entsize) {
-				elf_file_release_range(ef, (const uint8_t *)d->d_buf + done * sh.sh_entsize,
-						       (i - done) * sh.sh_entsize);
-				done = i;
-			}
+			if (d->d_size >= i * sh.sh_entsize)
+				elf_file_release_behind(ef, d->d_buf, &behind, i * sh.sh_entsize);
 			if (!read_reloc(ef, d, &sh, i, &offset, &type, &target) || type != rel)
 				continue;
 			if (sink) {

@@ -251,6 +251,15 @@ void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
+void elf_file_release_behind(const struct elf_file *ef, const void *base, size_t *behind,
+			     size_t at)
+{
+	if (at - *behind < RELEASE_BEHIND_STEP)
+		return;
+	elf_file_release_range(ef, (const uint8_t *)base + *behind, at - *behind);
+	*behind = at;
+}
+
 void elf_file_release_pages(const struct elf_file *ef)
 {
 	if (ef->map && native(ef))

@@ -887,7 +887,7 @@ static size_t new_bytes(const struct reach_object *o)
 		       (size_t)o->node->content->size : 0;
 }
 
-/* A loaded report (graph, functions, sites) and its symbols take at most
+/* A loaded report (graph, link table, functions, sites) takes at most
  * about this fraction of the file (libLLVM: 110 MB of file, 5 MB loaded):
  * the room a round makes before it loads. */
 #define FILE_BYTES_PER_RESIDENT 16

@@ -133,8 +133,8 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 		scan->has_sites = false;
 		return -1;
 	}
-	/* A walk reads only the report: names are offsets into the mapping. */
-	/* A reload touches only the names the entry points to: a small
+	/* A walk reads only the report (names are offsets into the mapping),
+	 * and a reload touches only the names the entry points to: a small
 	 * file's few pages go with its round's (reach.c, release_round). */
 	elf_file_drop_symbols(&scan->file);
 	elf_file_release_step(&scan->file);

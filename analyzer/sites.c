@@ -12,9 +12,6 @@
 
 #define VSYSCALL_BASE 0xffffffffff600000ull
 #define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
-/* Swept text is released this often: libLLVM's 48 MB would otherwise all
- * be resident at the end of its sweep; the lifts fault back what they read. */
-#define SWEEP_RELEASE_STEP (4u << 20)
 
 struct candidate {
 	uint64_t addr;
@@ -177,17 +174,16 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 	uint64_t addr = r->vaddr + off;
 	csh h = alt ? c->fast_alt : c->fast;
 	cs_insn *ci = cs_malloc(h);
-	const uint8_t *swept = code;
+	size_t behind = off; /* swept text released up to here: libLLVM's 48 MB
+			      * would all be resident at the end of its sweep;
+			      * the lifts fault back what they read */
 
 	while (size && !ac_interrupted()) {
 		uint64_t target;
 		bool is_call;
 		enum insn_site k;
 
-		if ((size_t)(code - swept) >= SWEEP_RELEASE_STEP) {
-			elf_file_release_range(c->ef, swept, (size_t)(code - swept));
-			swept = code;
-		}
+		elf_file_release_behind(c->ef, r->bytes, &behind, (size_t)(code - r->bytes));
 		mark_start(bits, addr - r->vaddr);
 		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
@@ -471,7 +467,6 @@ static int cand_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-
 /* The ranges symbols and CFI gave, before call targets add more (a
  * copy: adding reorders fi), and max_end[i], the furthest end among
  * ranges 0..i.  Ranges nest and overlap, so the last one starting at or
@@ -503,10 +498,6 @@ static bool covered(const struct coverage *cv, uint64_t addr)
 	return next > 0 && cv->max_end[next - 1] > addr;
 }
 
-/* Stripped code without CFI (musl's libc.so) has no bounds for its hidden
- * functions.  A call target starts one; so does the target of a jump that
- * leaves its function (a tail call, like musl's __syscall_cp thunk).  Each
- * runs to the next known start.  Symbols and CFI always win. */
 /* Calls repeat their targets (libLLVM's 500 000 calls to its PLT stubs
  * made 4 MB of starts, copied and sorted again): a full list keeps each
  * once before it grows. */
@@ -521,6 +512,10 @@ static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
 	(*starts)[(*n)++] = addr;
 }
 
+/* Stripped code without CFI (musl's libc.so) has no bounds for its hidden
+ * functions.  A call target starts one; so does the target of a jump that
+ * leaves its function (a tail call, like musl's __syscall_cp thunk).  Each
+ * runs to the next known start.  Symbols and CFI always win. */
 static void add_call_targets(struct ctx *c)
 {
 	struct function_index *fi = &c->out->funcs;
@@ -668,10 +663,7 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 		for (size_t i = 0; b && i + 8 < sh.sh_size; i++) {
 			const char *p = b + i;
 			size_t len;
-			if (i - behind >= SWEEP_RELEASE_STEP) {
-				elf_file_release_range(ef, b + behind, i - behind);
-				behind = i;
-			}
+			elf_file_release_behind(ef, b, &behind, i);
 			if ((i && p[-1]) || (strncmp(p, "__vdso_", 7) && strncmp(p, "__kernel_", 9)))
 				continue;
 			len = strnlen(p, sh.sh_size - i);
