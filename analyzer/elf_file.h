@@ -83,7 +83,7 @@ void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len
  * swept, 31 MB of .rodata searched, 8 MB of relocations read): once the
  * pass at offset `at` is RELEASE_BEHIND_STEP past *behind, releases what
  * lies between and moves *behind to `at`. */
-#define RELEASE_BEHIND_STEP (4u << 20)
+#define RELEASE_BEHIND_STEP (1u << 20)
 void elf_file_release_behind(const struct elf_file *ef, const void *base, size_t *behind,
 			     size_t at);
 

@@ -6,6 +6,7 @@
 
 #include "analyzer/dynsyms.h"
 #include "analyzer/functions.h"
+#include "analyzer/insnstarts.h"
 #include "common/tempdir.h"
 #include "common/xalloc.h"
 #include "common/sort.h"
@@ -30,23 +31,37 @@ struct lifted {
 /* Instruction starts seen by the linear sweep, so a function is lifted in
  * step with it even when its recorded start is not an instruction
  * boundary (glibc starts __restore_rt's FDE one byte early, inside a nop,
- * for unwinders).  One bit per code byte until the call targets are
- * checked; after that only lifts ask, from a function's or a region's
- * start and at most 15 bytes on, so 16 bits per start replace the bitmap
- * (libLLVM's is 6 MB). */
-#define LIFT_SKEW 16
+ * for unwinders), and call targets no function covers are taken as
+ * function starts only where the sweep decoded an instruction.  While call
+ * targets are checked, insnstarts.h answers; after that only lifts ask,
+ * from a function's or a region's start and at most 15 bytes on, so 16
+ * bits per start remain. */
+#define LIFT_SKEW START_MASK_BYTES
 struct boundaries {
-	uint8_t **bits;      /* per code region, until condense_starts */
-	uint16_t *fn_mask;   /* per function: bit k = start + k is an instruction start */
+	struct insn_starts sweep; /* until condense_starts */
+	uint16_t *fn_mask;        /* per function: bit k = start + k is an instruction start */
 	uint16_t *region_mask;
+};
+
+/* The ranges symbols and CFI gave, before call targets add more (a
+ * copy: adding reorders fi), and max_end[i], the furthest end among
+ * ranges 0..i.  Ranges nest and overlap, so the last one starting at or
+ * before an address is not enough; the address is covered when max_end of
+ * that one passes it.  (A linear scan per edge cost O(edges x functions):
+ * 84% of a cold run on an image with libLLVM.) */
+struct coverage {
+	struct function_index known;
+	uint64_t *max_end;
 };
 
 struct ctx {
 	const struct elf_file *ef;
 	struct boundaries starts;
+	struct coverage cv; /* from before the sweep until call targets are added */
 	const struct arch *a;
 	csh fast, full;         /* without / with operand detail */
 	csh fast_alt, full_alt; /* the same in the alternate state (Thumb) */
+	cs_insn *step_ci[2];    /* for re-runs of the sweep (insnstarts.h), per state */
 	bool alt_default;       /* code is mostly in the alternate state */
 	struct candidate *cands;
 	size_t ncands, capcands;
@@ -94,31 +109,6 @@ static void add_candidate(struct ctx *c, uint64_t addr, enum insn_site kind)
 	c->cands[c->ncands++] = (struct candidate){ addr, kind };
 }
 
-static void mark_start(uint8_t *bits, uint64_t off)
-{
-	bits[off / 8] |= (uint8_t)(1u << (off % 8));
-}
-
-static bool is_start(const struct ctx *c, uint64_t addr)
-{
-	for (size_t i = 0; i < c->ef->ncode; i++) {
-		uint64_t off = addr - c->ef->code[i].vaddr;
-		if (off < c->ef->code[i].size)
-			return c->starts.bits[i][off / 8] & (1u << (off % 8));
-	}
-	return true; /* outside swept code: nothing better to go by */
-}
-
-static uint16_t start_mask(const struct ctx *c, uint64_t addr)
-{
-	uint16_t m = 0;
-
-	for (unsigned k = 0; k < LIFT_SKEW; k++)
-		if (is_start(c, addr + k))
-			m |= (uint16_t)(1u << k);
-	return m;
-}
-
 static void condense_starts(struct ctx *c)
 {
 	const struct function_index *fi = &c->out->funcs;
@@ -126,14 +116,13 @@ static void condense_starts(struct ctx *c)
 	c->starts.fn_mask = xcalloc(fi->n + 1, sizeof(uint16_t));
 	c->starts.region_mask = xcalloc(c->ef->ncode + 1, sizeof(uint16_t));
 	for (size_t f = 0; f < fi->n; f++)
-		c->starts.fn_mask[f] = start_mask(c, fi->ranges[f].start);
+		c->starts.fn_mask[f] = insn_starts_mask(&c->starts.sweep, fi->ranges[f].start);
 	for (size_t i = 0; i < c->ef->ncode; i++)
-		c->starts.region_mask[i] = start_mask(c, c->ef->code[i].vaddr);
-	/* Only now: a start's 16 bytes may run into another region. */
-	for (size_t i = 0; i < c->ef->ncode; i++)
-		free(c->starts.bits[i]);
-	free(c->starts.bits);
-	c->starts.bits = NULL;
+		c->starts.region_mask[i] = insn_starts_mask(&c->starts.sweep, c->ef->code[i].vaddr);
+	insn_starts_free(&c->starts.sweep);
+	function_index_free(&c->cv.known);
+	free(c->cv.max_end);
+	c->cv.max_end = NULL;
 }
 
 /* The instruction starts from a lift's start on (see struct boundaries):
@@ -165,10 +154,26 @@ static bool sweep_one(const struct arch *a, csh h, bool alt, const uint8_t **cod
 	return r == SWEEP_OK;
 }
 
-/* Linear sweep of [off, end) of a region with one decoder state. */
-static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits, size_t off,
-		       size_t end, bool alt)
+/* One step of the sweep as insnstarts.h re-runs it: where sweep_span
+ * would go next from `addr`. */
+static size_t sweep_step(void *arg, bool alt, const uint8_t *code, size_t size, uint64_t addr)
 {
+	struct ctx *c = arg;
+	csh h = alt ? c->fast_alt : c->fast;
+	cs_insn **ci = &c->step_ci[alt];
+	size_t left = size;
+
+	if (!*ci)
+		*ci = cs_malloc(h);
+	if (sweep_one(c->a, h, alt, &code, &left, &addr, *ci))
+		return size - left;
+	return size < c->a->insn_align ? size : c->a->insn_align;
+}
+
+/* Linear sweep of [off, end) of a region with one decoder state. */
+static void sweep_span(struct ctx *c, size_t ri, size_t off, size_t end, bool alt)
+{
+	const struct code_region *r = &c->ef->code[ri];
 	const uint8_t *code = r->bytes + off;
 	size_t size = end - off;
 	uint64_t addr = r->vaddr + off;
@@ -184,7 +189,7 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 		enum insn_site k;
 
 		elf_file_release_behind(c->ef, r->bytes, &behind, (size_t)(code - r->bytes));
-		mark_start(bits, addr - r->vaddr);
+		insn_starts_mark(&c->starts.sweep, ri, addr);
 		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
 			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
 			code += skip, size -= skip, addr += skip; /* resync as objdump does */
@@ -218,8 +223,9 @@ static void sweep_span(struct ctx *c, const struct code_region *r, uint8_t *bits
 
 /* Sweeps a region as objdump does: where ARM mapping symbols exist, $d
  * spans are data and $a/$t choose the state; otherwise one state. */
-static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bits)
+static void sweep_region(struct ctx *c, size_t ri)
 {
+	const struct code_region *r = &c->ef->code[ri];
 	size_t off = 0;
 	bool alt = c->alt_default, data = false;
 
@@ -235,8 +241,10 @@ static void sweep_region(struct ctx *c, const struct code_region *r, uint8_t *bi
 			continue;
 		}
 		next = m ? (size_t)(m->addr - r->vaddr) : r->size;
-		if (next > off && !data)
-			sweep_span(c, r, bits, off, next, alt && c->fast_alt);
+		if (next > off && !data) {
+			insn_starts_span(&c->starts.sweep, ri, off, next, alt && c->fast_alt);
+			sweep_span(c, ri, off, next, alt && c->fast_alt);
+		}
 		if (!m)
 			break;
 		off = next;
@@ -467,17 +475,6 @@ static int cand_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* The ranges symbols and CFI gave, before call targets add more (a
- * copy: adding reorders fi), and max_end[i], the furthest end among
- * ranges 0..i.  Ranges nest and overlap, so the last one starting at or
- * before an address is not enough; the address is covered when max_end of
- * that one passes it.  (A linear scan per edge cost O(edges x functions):
- * 84% of a cold run on an image with libLLVM.) */
-struct coverage {
-	struct function_index known;
-	uint64_t *max_end;
-};
-
 static void coverage_init(struct coverage *cv, const struct function_index *fi)
 {
 	size_t n = fi->n;
@@ -519,9 +516,7 @@ static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
 static void add_call_targets(struct ctx *c)
 {
 	struct function_index *fi = &c->out->funcs;
-	struct coverage cv;
 
-	coverage_init(&cv, fi);
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t *starts = NULL;
 		size_t n = 0, cap = 0;
@@ -532,8 +527,7 @@ static void add_call_targets(struct ctx *c)
 			const struct code_edge *e = &edge;
 			struct func_range from;
 			uint64_t end;
-			if (!in_code(c, e->target, &end) || !is_start(c, e->target) ||
-			    covered(&cv, e->target))
+			if (!in_code(c, e->target, &end) || covered(&c->cv, e->target))
 				continue;
 			/* A jump leaving its function, or a function that is only
 			 * a jump (a thunk), is a tail call. */
@@ -545,11 +539,12 @@ static void add_call_targets(struct ctx *c)
 				continue;
 			add_start(&starts, &n, &cap, e->target);
 		}
+		/* Only where the sweep decoded an instruction (asked once each). */
+		n = function_starts_unique(starts, n);
+		n = insn_starts_filter(&c->starts.sweep, c->ef, starts, n);
 		function_index_add_starts(fi, starts, n, c->ef->code, c->ef->ncode);
 		free(starts);
 	}
-	function_index_free(&cv.known);
-	free(cv.max_end);
 }
 
 static bool is_arg_reg(const struct arch *a, int reg)
@@ -674,7 +669,7 @@ static void find_vdso_names(const struct elf_file *ef, struct site_report *out)
 			i += len;
 		}
 		/* 31 MB of libLLVM's .rodata, of which the names keep a few
-		 * pages: released every 4 MB, as the sweep does the text. */
+		 * pages: released behind, as the sweep does the text. */
 		if (b)
 			elf_file_release_range(ef, b + behind, sh.sh_size - behind);
 	}
@@ -764,14 +759,15 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	 * relocations); what it read is released behind it, or a large
 	 * library's analysis holds most of its file (libLLVM: 20 MB). */
 	elf_file_release_step(ef);
-	c.starts.bits = xcalloc(ef->ncode + 1, sizeof(*c.starts.bits));
-	for (size_t i = 0; i < ef->ncode; i++) {
-		c.starts.bits[i] = xcalloc(ef->code[i].size / 8 + 1, 1);
-		sweep_region(&c, &ef->code[i], c.starts.bits[i]);
-	}
+	coverage_init(&c.cv, &out->funcs);
+	insn_starts_init(&c.starts.sweep, ef->code, ef->ncode, &c.cv.known, sweep_step, &c);
+	for (size_t i = 0; i < ef->ncode; i++)
+		sweep_region(&c, i);
+	insn_starts_finish(&c.starts.sweep);
 	elf_file_release_step(ef);
 	add_call_targets(&c);
 	condense_starts(&c);
+	elf_file_release_step(ef); /* what the checks of call targets re-read */
 	sort_array(c.cands, c.ncands, sizeof(*c.cands), cand_cmp);
 	for (size_t i = 0; i < c.ncands && !ac_interrupted(); i++) {
 		if (c.cands[i].kind == SITE_NONE)
@@ -779,6 +775,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		else
 			resolve_site(&c, &c.cands[i]);
 	}
+	elf_file_release_step(ef); /* the lifted functions: libLLVM's 4 MB */
 	dynsyms_read_symbols(ef, &c.dyn);
 	resolve_wrappers(&c);
 	free(c.starts.fn_mask);
@@ -790,6 +787,9 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	free(c.cands);
 	free(c.lf.insns);
 	flow_graph_free(&c.lf.fg);
+	for (int k = 0; k < 2; k++)
+		if (c.step_ci[k])
+			cs_free(c.step_ci[k], 1);
 	cs_close(&c.fast);
 	cs_close(&c.full);
 	if (c.full_alt) {
