@@ -7,8 +7,8 @@
  * PT_GNU_STACK, Go build information, and which C library the file belongs
  * to.  Everything is read through program headers (PT_DYNAMIC, PT_NOTE), so
  * section-header-less files work; every offset is bounds-checked.
- * Ownership: strings point into the elf_file's mapping (valid while it is
- * open); arrays are freed by elf_facts_free().
+ * Ownership: the facts own their strings (copied out of the mapping, one
+ * block) and arrays, all freed by elf_facts_free().
  */
 #ifndef ABICHECK_ANALYZER_ELF_FACTS_H
 #define ABICHECK_ANALYZER_ELF_FACTS_H
@@ -47,7 +47,8 @@ struct elf_facts {
 	bool is_go;
 	char go_version[64]; /* "go1.21.5", or "" when not recorded */
 	enum libc_kind libc;
-	const char *libc_evidence;
+	const char *libc_evidence; /* a static string */
+	char *strings; /* what the pointers above point into */
 };
 
 void elf_facts_read(const struct elf_file *ef, int fd, struct elf_facts *out);
