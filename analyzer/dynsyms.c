@@ -438,6 +438,14 @@ void dynsyms_free(struct dynsyms *d)
 	memset(d, 0, sizeof(*d));
 }
 
+void dynsyms_drop_symbols(struct dynsyms *d)
+{
+	free(d->exports);
+	free(d->imports);
+	d->exports = d->imports = NULL;
+	d->nexports = 0;
+}
+
 long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr)
 {
 	size_t lo = 0, hi = d->nplt;

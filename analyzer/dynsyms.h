@@ -55,6 +55,9 @@ typedef void (*data_ref_sink)(void *arg, uint64_t target);
 void dynsyms_read_relocations(const struct elf_file *ef, struct dynsyms *d, data_ref_sink sink,
 			      void *arg);
 void dynsyms_free(struct dynsyms *d);
+/* Frees the exports and imports themselves; nimports stays, the PLT's
+ * import indices and the constructors too (what a call graph needs). */
+void dynsyms_drop_symbols(struct dynsyms *d);
 
 /* The import a call to `addr` goes through (inside a PLT stub), or -1. */
 long dynsyms_plt_import(const struct dynsyms *d, uint64_t addr);
