@@ -274,14 +274,17 @@ only the functions that hold candidates, probes the live kernel on a
 thread of its own meanwhile, and walks the programs on all cores
 (\`reach_programs\`); the rules run on one thread.  Memory is bounded by
 releasing what is not in use and by budgets: each file's mapped pages
-after each step of its analysis (its text every 4 MB of the sweep),
+after each step of its analysis (its text every 1 MB of the sweep),
+where the sweep started instructions kept as 16 bits a function and a
+checkpoint a 128-byte block (\`analyzer/insnstarts.h\`), each object's
+facts in strings of its own (not pages of its mapping),
 the sweep's edges varint-packed until the call graph (cached with
 the report, 4 bytes a call) is built, the relocations streamed into it,
 walks that bind through each object's cached link table (name hashes,
 never its symbol or string tables), in rounds whose new objects
 total at most 48 MB of files, the pages a round's chains
 touched, each walk's arrays once its result is collected, and the site
-reports and call graphs of the objects least recently walked beyond 16 MB
+reports and call graphs of the objects least recently walked beyond 4 MB
 (reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
 The peak is set by the largest library's analysis and the walk of its
 closure (libLLVM and libclang-cpp for clang), not by the image's size.
