@@ -251,6 +251,20 @@ void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len
 		madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
+void elf_file_release_around(const struct elf_file *ef, const char *p)
+{
+	uintptr_t lo, hi, map = (uintptr_t)ef->map;
+
+	if (!p || !ef->map || !native(ef) || ef->size < RELEASE_AROUND_MIN ||
+	    (const uint8_t *)p < ef->map || (const uint8_t *)p >= ef->map + ef->size)
+		return;
+	lo = (uintptr_t)p & ~(uintptr_t)(FAULT_AROUND_BYTES - 1);
+	hi = ((uintptr_t)p + strlen(p) + FAULT_AROUND_BYTES) & ~(uintptr_t)(FAULT_AROUND_BYTES - 1);
+	lo = lo < map ? map : lo;
+	hi = hi > map + ef->size ? map + ef->size : hi;
+	elf_file_release_range(ef, (const void *)lo, hi - lo);
+}
+
 void elf_file_release_behind(const struct elf_file *ef, const void *base, size_t *behind,
 			     size_t at)
 {

@@ -79,6 +79,16 @@ void elf_file_release_step(const struct elf_file *ef);
  * long pass (the sweep of libLLVM's 48 MB of text) has left behind it.
  * A step too: nothing for a file below RELEASE_STEP_MIN. */
 void elf_file_release_range(const struct elf_file *ef, const void *p, size_t len);
+/* After one small read at p (a name a chain prints): the kernel mapped
+ * the whole aligned window around the page it faulted (64 kB of file,
+ * FAULT_AROUND_BYTES); gives it back.  Only for files of at least
+ * RELEASE_AROUND_MIN, whose names can add up to megabytes (libLLVM's
+ * string table is 17 MB); a smaller file's pages go at the end of its
+ * round: libc's names, in nearly every chain, cost 64 000 releases on the
+ * minbase image when each went at once. */
+#define FAULT_AROUND_BYTES (64u << 10)
+#define RELEASE_AROUND_MIN (16u << 20)
+void elf_file_release_around(const struct elf_file *ef, const char *p);
 /* For a long pass over the mapping from `base` (libLLVM: 48 MB of text
  * swept, 31 MB of .rodata searched, 8 MB of relocations read): once the
  * pass at offset `at` is RELEASE_BEHIND_STEP past *behind, releases what

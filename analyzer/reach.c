@@ -393,6 +393,8 @@ static const char *import_label(const struct reach_object *o, size_t imp, char *
 	const char *ver = link_table_string(&o->scan.file, lt->versions[lt->imports[imp].version].name_off);
 
 	snprintf(buf, len, "%s%s%s", name ? name : "?", ver ? "@" : "", ver ? ver : "");
+	elf_file_release_around(&o->scan.file, name);
+	elf_file_release_around(&o->scan.file, ver);
 	return buf;
 }
 
@@ -453,6 +455,9 @@ static const char *fn_name(const struct reach_object *o, size_t f, char *buf, si
 		snprintf(buf, len, "%s:%s", o->label, name);
 	else
 		snprintf(buf, len, "%s:fn@0x%llx", o->label, (unsigned long long)start);
+	/* clang's chains name functions all over libLLVM's string table:
+	 * 3 MB of it stayed mapped until the round ended. */
+	elf_file_release_around(&o->scan.file, name);
 	return buf;
 }
 
