@@ -28,6 +28,14 @@ struct reach_object {
 	bool graph_ready;    /* the report is loaded and *_fn are mapped */
 	struct elf_scan scan; /* the same analysis `scan` reports: graph, links */
 	long *site_fn, *wcall_fn, *vs_fn;
+	/* With the graph: the function its entry point is in, and where each
+	 * function starts, as 4-byte offsets from the first (a walk needs no
+	 * more of the function index once the sites are mapped: clang's
+	 * closure's is 3.2 MB of 16-byte ranges).  NULL when the starts span
+	 * more than 4 GB: the ranges are kept then. */
+	long entry_fn;
+	uint32_t *fn_off;
+	uint64_t fn_base;
 	uint64_t used; /* rc->clock of the last round that needed it */
 	bool queued;   /* reach_programs: its graph is on this round's list */
 };
@@ -61,11 +69,6 @@ static size_t resident_max(void)
 
 /* ---- an object's graph ---- */
 
-static long fn_of(const struct reach_object *o, uint64_t addr)
-{
-	return cg_fn_of(&o->scan.sites.funcs, addr);
-}
-
 static long fn_owner(const struct reach_object *o, uint64_t addr)
 {
 	return cg_fn_owner(&o->scan.sites.funcs, addr);
@@ -94,6 +97,28 @@ static void map_sites(struct reach_object *o)
 		o->wcall_fn[i] = fn_owner(o, s->wcalls[i].addr);
 	for (size_t i = 0; i < s->nvsyscalls; i++)
 		o->vs_fn[i] = fn_owner(o, s->vsyscalls[i].addr);
+	o->entry_fn = cg_fn_of(&s->funcs, o->scan.file.ehdr.e_entry);
+}
+
+/* Only for a report that goes back to the cache when its graph goes
+ * (trim): map_sites needs the ranges again after a reload. */
+static void compact_functions(struct reach_object *o)
+{
+	struct function_index *fi = &o->scan.sites.funcs;
+
+	if (!fi->n || !o->scan.sha256[0] || fi->ranges[fi->n - 1].start - fi->ranges[0].start > UINT32_MAX)
+		return;
+	o->fn_base = fi->ranges[0].start;
+	o->fn_off = xmalloc(fi->n * sizeof(*o->fn_off));
+	for (size_t f = 0; f < fi->n; f++)
+		o->fn_off[f] = (uint32_t)(fi->ranges[f].start - o->fn_base);
+	free(fi->ranges);
+	fi->ranges = NULL; /* n stays: the walk's node count */
+}
+
+static uint64_t fn_start(const struct reach_object *o, size_t f)
+{
+	return o->fn_off ? o->fn_base + o->fn_off[f] : o->scan.sites.funcs.ranges[f].start;
 }
 
 static void set_label(struct reach_object *o)
@@ -154,6 +179,8 @@ static void ensure_graph(struct reach_ctx *rc, struct reach_object *o)
 	if (!o->ok)
 		return;
 	map_sites(o);
+	if (reloadable(rc))
+		compact_functions(o);
 	o->graph_ready = true;
 }
 
@@ -194,7 +221,9 @@ static void free_graph(struct reach_object *o)
 	free(o->site_fn);
 	free(o->wcall_fn);
 	free(o->vs_fn);
+	free(o->fn_off);
 	o->site_fn = o->wcall_fn = o->vs_fn = NULL;
+	o->fn_off = NULL;
 	o->graph_ready = false;
 }
 
@@ -215,7 +244,8 @@ static size_t resident_bytes(const struct reach_object *o)
 		b += site_report_bytes(&o->scan.sites);
 	if (o->graph_ready)
 		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
-		     sizeof(long);
+			     sizeof(long) +
+		     (o->fn_off ? o->scan.sites.funcs.n * sizeof(*o->fn_off) : 0);
 	return b;
 }
 
@@ -448,7 +478,7 @@ static void run(struct walk *w, bool follow_indirect)
 
 static const char *fn_name(const struct reach_object *o, size_t f, char *buf, size_t len)
 {
-	uint64_t start = o->scan.sites.funcs.ranges[f].start;
+	uint64_t start = fn_start(o, f);
 	const char *name = link_table_string(&o->scan.file, links(o)->fn_names[f]);
 
 	if (name && *name)
@@ -513,14 +543,14 @@ static void root_export(struct walk *w, const char *name)
 static void startup_roots(struct walk *w, long interp)
 {
 	const struct reach_object *prog = w->objs[0];
-	long entry = prog->ok ? fn_of(prog, prog->scan.file.ehdr.e_entry) : -1;
+	long entry = prog->ok ? prog->entry_fn : -1;
 
 	const struct reach_object *io = interp >= 0 ? w->objs[interp] : NULL;
 
 	/* glibc's ld.so reaches its main through a pointer: take all of it.
 	 * musl's interpreter is its libc: only its entry point is start-up. */
 	if (io && io->ok && w->objs[0]->scan.facts.libc == LIBC_MUSL) {
-		long e = fn_of(io, io->scan.file.ehdr.e_entry);
+		long e = io->entry_fn;
 		if (e >= 0)
 			visit(w, w->base[interp] + (size_t)e, -1, VIA_ROOT, 0);
 	} else if (io && io->ok) {

@@ -842,7 +842,8 @@ size_t site_report_distinct(const struct site_report *r)
 
 size_t site_report_bytes(const struct site_report *r)
 {
-	return r->funcs.n * sizeof(*r->funcs.ranges) + call_graph_bytes(&r->graph) +
+	return (r->funcs.ranges ? r->funcs.n * sizeof(*r->funcs.ranges) : 0) +
+	       call_graph_bytes(&r->graph) +
 	       link_table_bytes(&r->links) +
 	       r->nsites * sizeof(*r->sites) + r->nwcalls * sizeof(*r->wcalls) +
 	       r->nvsyscalls * sizeof(*r->vsyscalls) + r->nvdso * sizeof(*r->vdso_symbols);
