@@ -195,6 +195,11 @@ size_t insn_starts_filter(struct insn_starts *s, const struct elf_file *ef, uint
 	return kept;
 }
 
+void insn_starts_set_known(struct insn_starts *s, const struct function_index *copy)
+{
+	s->known = copy;
+}
+
 uint16_t insn_starts_mask(const struct insn_starts *s, uint64_t addr)
 {
 	size_t j = function_index_upper(s->known, addr), lo = 0, hi = s->nextra;

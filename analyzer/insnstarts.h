@@ -16,7 +16,7 @@
  *   (gcc's cc1 calls 32 000 such functions 560 000 times), and their bits
  *   are kept for the lifts.
  * Ownership: insn_starts_free() frees what init allocated; the known
- * index is borrowed and must outlive the queries.
+ * index is borrowed and must stay as it was (or a copy) while queried.
  */
 #ifndef ABICHECK_ANALYZER_INSNSTARTS_H
 #define ABICHECK_ANALYZER_INSNSTARTS_H
@@ -89,6 +89,8 @@ static inline void insn_starts_mark(struct insn_starts *s, size_t i, uint64_t ad
 /* After the sweep: the known functions' bits for bytes outside all code
  * (which count as starts: nothing better to go by). */
 void insn_starts_finish(struct insn_starts *s);
+/* The known index moved (a copy, same order) before the original changes. */
+void insn_starts_set_known(struct insn_starts *s, const struct function_index *copy);
 
 /* Keeps those of `addrs` (sorted, distinct) where the sweep started an
  * instruction, remembering their masks; returns how many it kept.  The
