@@ -348,20 +348,22 @@ void reach_free(struct reach_ctx *rc)
 
 /* How a node was first reached: from which node, over which step. */
 enum via { VIA_ROOT, VIA_CALL, VIA_IMPORT, VIA_INDIRECT };
+#define VIA_KIND 3u    /* the enum, in a node's via byte */
+#define VIA_STARTUP 4u /* reached by the start-up walk as well */
 
 struct walk {
 	struct reach_object **objs; /* the program, its closure, the interpreter */
 	size_t nobjs;
 	size_t *base;               /* first node id of each object */
 	/* Node ids fit 31 bits: 2^31 functions would take 32 GB of function
-	 * ranges before any walk (parent, queue and bound are 4 bytes a
-	 * node or import: clang's closure has 215 000 nodes). */
+	 * ranges before any walk (from, queue and bound are 4 bytes a node
+	 * or import: clang's closure has 215 000 nodes).  9 bytes a node in
+	 * all: a node's depth is its chain's length, and the import it was
+	 * reached over is found again in its parent's graph, when a chain
+	 * is made. */
 	size_t nodes;
-	int32_t *parent;            /* node id, -1 = root */
-	uint8_t *via;
-	uint32_t *via_import;       /* with VIA_IMPORT: import index in the parent's object */
-	uint32_t *depth;            /* 0 = unreached */
-	bool *startup;
+	uint32_t *from;             /* 0 = unreached, 1 = a root, else parent node + 2 */
+	uint8_t *via;               /* enum via | VIA_STARTUP */
 	/* Per object: its imports' bindings (node + 1, -1 unbound, 0 not yet
 	 * asked), since a walk asks the same ones over and over; and whether
 	 * its address-taken functions were all visited already. */
@@ -381,14 +383,32 @@ static size_t obj_of_node(const struct walk *w, size_t node)
 	return o;
 }
 
-static void visit(struct walk *w, size_t node, long parent, uint8_t via, uint32_t imp)
+static bool reached(const struct walk *w, size_t node)
 {
-	if (w->depth[node])
+	return w->from[node] != 0;
+}
+
+static long parent_of(const struct walk *w, size_t node)
+{
+	return w->from[node] >= 2 ? (long)w->from[node] - 2 : -1;
+}
+
+/* Hops from a root, the root counting 1 (0: unreached). */
+static uint32_t depth_of(const struct walk *w, size_t node)
+{
+	uint32_t d = 0;
+
+	for (long n = reached(w, node) ? (long)node : -1; n >= 0; n = parent_of(w, (size_t)n))
+		d++;
+	return d;
+}
+
+static void visit(struct walk *w, size_t node, long parent, uint8_t via)
+{
+	if (reached(w, node))
 		return;
-	w->depth[node] = parent < 0 ? 1 : w->depth[parent] + 1;
-	w->parent[node] = (int32_t)parent;
-	w->via[node] = via;
-	w->via_import[node] = imp;
+	w->from[node] = parent < 0 ? 1 : (uint32_t)parent + 2;
+	w->via[node] = (uint8_t)((w->via[node] & VIA_STARTUP) | via);
 	w->queue[w->tail++] = (uint32_t)node;
 }
 
@@ -454,18 +474,18 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 		uint32_t target = cg_target_of(g->adj[i]);
 
 		if (kind == CG_LOCAL || (kind == CG_REF && follow_indirect)) {
-			visit(w, w->base[oi] + target, (long)node, VIA_CALL, 0);
+			visit(w, w->base[oi] + target, (long)node, VIA_CALL);
 		} else if (kind == CG_IMPORT) {
 			long to = bound_node(w, oi, target);
 			if (to >= 0)
-				visit(w, (size_t)to, (long)node, VIA_IMPORT, target);
+				visit(w, (size_t)to, (long)node, VIA_IMPORT);
 		}
 	}
 	/* The first indirect call of an object reaches all its address-taken
 	 * functions; later ones cannot reach anything new. */
 	if (follow_indirect && g->has_indirect[f] && !w->taken_done[oi]) {
 		for (size_t i = 0; i < g->ntaken; i++)
-			visit(w, w->base[oi] + g->taken[i], (long)node, VIA_INDIRECT, 0);
+			visit(w, w->base[oi] + g->taken[i], (long)node, VIA_INDIRECT);
 		w->taken_done[oi] = true;
 	}
 }
@@ -497,6 +517,30 @@ static void chain_add(struct reach_chain *c, const char *s)
 		c->steps[c->n++] = xstrdup(s);
 }
 
+/* The import `node` was reached over: the first of its parent's graph
+ * entries (or, for a root, of the program's imports) bound to it, since
+ * that one visited it.  Every such binding was made, and kept in
+ * w->bound, when the parent was expanded (program_roots for roots). */
+static uint32_t import_of(const struct walk *w, size_t node)
+{
+	long p = parent_of(w, node);
+	size_t oi = p < 0 ? 0 : obj_of_node(w, (size_t)p);
+	const struct call_graph *g = graph(w->objs[oi]);
+	size_t f = p < 0 ? 0 : (size_t)p - w->base[oi];
+
+	if (p < 0) {
+		for (size_t i = 0; i < links(w->objs[0])->nimports; i++)
+			if (w->bound[0][i] - 1 == (long)node)
+				return (uint32_t)i;
+		return 0;
+	}
+	for (size_t i = g->adj_start[f]; i < g->adj_start[f + 1]; i++)
+		if (cg_kind_of(g->adj[i]) == CG_IMPORT &&
+		    w->bound[oi][cg_target_of(g->adj[i])] - 1 == (long)node)
+			return cg_target_of(g->adj[i]);
+	return 0;
+}
+
 /* Program, then each hop from the root to `node`, then `last`. */
 static void make_chain(const struct walk *w, size_t node, const char *last, struct reach_chain *c)
 {
@@ -506,19 +550,19 @@ static void make_chain(const struct walk *w, size_t node, const char *last, stru
 
 	memset(c, 0, sizeof(*c));
 	chain_add(c, w->program);
-	for (long cur = (long)node; cur >= 0 && n < REACH_CHAIN_MAX - 3; cur = w->parent[cur])
+	for (long cur = (long)node; cur >= 0 && n < REACH_CHAIN_MAX - 3; cur = parent_of(w, (size_t)cur))
 		path[n++] = (size_t)cur;
 	while (n--) {
 		size_t nd = path[n], oi = obj_of_node(w, nd);
-		if (w->via[nd] == VIA_IMPORT) {
+		if ((w->via[nd] & VIA_KIND) == VIA_IMPORT) {
 			/* A root import is the program's own. */
-			const struct reach_object *po =
-				w->objs[w->parent[nd] < 0 ? 0 : obj_of_node(w, (size_t)w->parent[nd])];
+			long p = parent_of(w, nd);
+			const struct reach_object *po = w->objs[p < 0 ? 0 : obj_of_node(w, (size_t)p)];
 			char label[480];
 			snprintf(buf, sizeof(buf), "import %s",
-				 import_label(po, w->via_import[nd], label, sizeof(label)));
+				 import_label(po, import_of(w, nd), label, sizeof(label)));
 			chain_add(c, buf);
-		} else if (w->via[nd] == VIA_INDIRECT) {
+		} else if ((w->via[nd] & VIA_KIND) == VIA_INDIRECT) {
 			chain_add(c, "indirect call (address-taken function)");
 		}
 		chain_add(c, fn_name(w->objs[oi], nd - w->base[oi], buf, sizeof(buf)));
@@ -534,7 +578,7 @@ static void root_export(struct walk *w, const char *name)
 	long fn;
 
 	if (bind(w, link_hash(name), 0, &oi, &fn))
-		visit(w, w->base[oi] + (size_t)fn, -1, VIA_ROOT, 0);
+		visit(w, w->base[oi] + (size_t)fn, -1, VIA_ROOT);
 }
 
 /* Start-up: the interpreter (everything ld.so does happens before main
@@ -552,18 +596,18 @@ static void startup_roots(struct walk *w, long interp)
 	if (io && io->ok && w->objs[0]->scan.facts.libc == LIBC_MUSL) {
 		long e = io->entry_fn;
 		if (e >= 0)
-			visit(w, w->base[interp] + (size_t)e, -1, VIA_ROOT, 0);
+			visit(w, w->base[interp] + (size_t)e, -1, VIA_ROOT);
 	} else if (io && io->ok) {
 		for (size_t f = 0; f < io->scan.sites.funcs.n; f++)
-			visit(w, w->base[interp] + f, -1, VIA_ROOT, 0);
+			visit(w, w->base[interp] + f, -1, VIA_ROOT);
 	}
 	if (entry >= 0)
-		visit(w, (size_t)entry, -1, VIA_ROOT, 0);
+		visit(w, (size_t)entry, -1, VIA_ROOT);
 	/* Every object's constructors and destructors run around main. */
 	for (size_t i = 0; i < w->nobjs; i++) {
 		const struct reach_object *o = w->objs[i];
 		for (size_t k = 0; o->ok && k < graph(o)->nctors; k++)
-			visit(w, w->base[i] + graph(o)->ctors[k], -1, VIA_ROOT, 0);
+			visit(w, w->base[i] + graph(o)->ctors[k], -1, VIA_ROOT);
 	}
 	root_export(w, "__libc_start_main");
 	root_export(w, "__libc_early_init");
@@ -574,18 +618,17 @@ static void program_roots(struct walk *w)
 	const struct reach_object *prog = w->objs[0];
 
 	for (size_t i = 0; prog->ok && i < links(prog)->nimports; i++) {
-		size_t oi;
-		long fn;
-		if (bind_import(w, prog, i, &oi, &fn))
-			visit(w, w->base[oi] + (size_t)fn, -1, VIA_IMPORT, (uint32_t)i);
+		long to = bound_node(w, 0, (uint32_t)i);
+		if (to >= 0)
+			visit(w, (size_t)to, -1, VIA_IMPORT);
 	}
 	for (size_t f = 0; prog->ok && f < prog->scan.sites.funcs.n; f++)
-		visit(w, f, -1, VIA_ROOT, 0);
+		visit(w, f, -1, VIA_ROOT);
 }
 
 static void reset(struct walk *w)
 {
-	memset(w->depth, 0, w->nodes * sizeof(*w->depth));
+	memset(w->from, 0, w->nodes * sizeof(*w->from));
 	memset(w->taken_done, 0, w->nobjs * sizeof(*w->taken_done));
 	w->head = w->tail = 0;
 }
@@ -606,8 +649,8 @@ static void add_syscall(struct reach_result *r, const struct walk *w, size_t nod
 		if (r->syscalls[i].nr == nr && r->syscalls[i].table == table)
 			rs = &r->syscalls[i];
 	if (rs) {
-		rs->startup |= w->startup[node];
-		if (w->depth[node] >= rs->depth)
+		rs->startup |= (w->via[node] & VIA_STARTUP) != 0;
+		if (depth_of(w, node) >= rs->depth)
 			return;
 		chain_free(&rs->chain); /* a shorter chain to the same syscall */
 	} else {
@@ -616,9 +659,9 @@ static void add_syscall(struct reach_result *r, const struct walk *w, size_t nod
 		memset(rs, 0, sizeof(*rs));
 		rs->nr = nr;
 		rs->table = table;
-		rs->startup = w->startup[node];
+		rs->startup = (w->via[node] & VIA_STARTUP) != 0;
 	}
-	rs->depth = w->depth[node];
+	rs->depth = depth_of(w, node);
 	make_chain(w, node, last, &rs->chain);
 }
 
@@ -630,7 +673,7 @@ static void collect_object(struct reach_result *r, const struct walk *w, size_t 
 
 	for (size_t i = 0; i < s->nsites; i++) {
 		size_t node = w->base[oi] + (size_t)o->site_fn[i];
-		if (o->site_fn[i] < 0 || !w->depth[node])
+		if (o->site_fn[i] < 0 || !reached(w, node))
 			continue;
 		snprintf(last, sizeof(last), "%s at %s+0x%llx",
 			 s->sites[i].kind == SITE_SVC ? "svc" : "syscall", o->label,
@@ -642,7 +685,7 @@ static void collect_object(struct reach_result *r, const struct walk *w, size_t 
 	}
 	for (size_t i = 0; i < s->nwcalls; i++) {
 		size_t node = w->base[oi] + (size_t)o->wcall_fn[i];
-		if (o->wcall_fn[i] < 0 || !w->depth[node])
+		if (o->wcall_fn[i] < 0 || !reached(w, node))
 			continue;
 		snprintf(last, sizeof(last), "call %s at %s+0x%llx",
 			 s->wcalls[i].wrapper_name ? s->wcalls[i].wrapper_name : "syscall wrapper",
@@ -653,7 +696,7 @@ static void collect_object(struct reach_result *r, const struct walk *w, size_t 
 	for (size_t i = 0; i < s->nvsyscalls; i++) {
 		size_t node = w->base[oi] + (size_t)o->vs_fn[i];
 		struct reached_vsyscall *v;
-		if (o->vs_fn[i] < 0 || !w->depth[node])
+		if (o->vs_fn[i] < 0 || !reached(w, node))
 			continue;
 		r->vsyscalls = xrealloc(r->vsyscalls, (r->nvsyscalls + 1) * sizeof(*r->vsyscalls));
 		v = &r->vsyscalls[r->nvsyscalls++];
@@ -671,11 +714,14 @@ static void collect_vdso(struct reach_result *r, const struct walk *w, size_t oi
 {
 	const struct reach_object *o = w->objs[oi];
 	size_t best = 0;
+	uint32_t best_depth = 0;
 
-	for (size_t f = 0; f < o->scan.sites.funcs.n; f++) { /* the object's nearest reached function */
+	for (size_t f = 0; o->scan.sites.nvdso && f < o->scan.sites.funcs.n; f++) {
+		/* the object's nearest reached function */
 		size_t node = w->base[oi] + f;
-		if (w->depth[node] && (!best || w->depth[node] < w->depth[best]))
-			best = node;
+		uint32_t d = reached(w, node) ? depth_of(w, node) : 0;
+		if (d && (!best || d < best_depth))
+			best = node, best_depth = d;
 	}
 	for (size_t i = 0; best && i < o->scan.sites.nvdso; i++) {
 		char last[160];
@@ -802,7 +848,7 @@ static void collect(struct walk *w, struct reach_result *out)
 		ps->indirect_calls = w->objs[i]->scan.sites.nindirect;
 		ps->address_taken = graph(w->objs[i])->ntaken;
 		for (size_t f = 0; f < ps->functions; f++)
-			ps->reached += w->depth[w->base[i] + f] != 0;
+			ps->reached += reached(w, w->base[i] + f);
 		out->indirect_calls += w->objs[i]->scan.sites.nindirect;
 		if (!w->objs[i]->ok)
 			continue;
@@ -810,7 +856,7 @@ static void collect(struct walk *w, struct reach_result *out)
 		collect_vdso(out, w, i);
 	}
 	for (size_t i = 0; i < w->nodes; i++)
-		out->functions += w->depth[i] != 0;
+		out->functions += reached(w, i);
 	out->objects = w->nobjs;
 	note_unbound(out, w);
 }
@@ -821,11 +867,8 @@ static void walk_alloc(struct walk *w)
 	for (size_t i = 0; i < w->nobjs; i++)
 		w->base[i + 1] = w->base[i] + w->objs[i]->scan.sites.funcs.n;
 	w->nodes = w->base[w->nobjs];
-	w->parent = xcalloc(w->nodes + 1, sizeof(*w->parent));
+	w->from = xcalloc(w->nodes + 1, sizeof(*w->from));
 	w->via = xcalloc(w->nodes + 1, 1);
-	w->via_import = xcalloc(w->nodes + 1, sizeof(uint32_t));
-	w->depth = xcalloc(w->nodes + 1, sizeof(uint32_t));
-	w->startup = xcalloc(w->nodes + 1, sizeof(bool));
 	w->queue = xcalloc(w->nodes + 1, sizeof(*w->queue));
 	w->taken_done = xcalloc(w->nobjs + 1, sizeof(bool));
 	w->bound = xcalloc(w->nobjs + 1, sizeof(*w->bound));
@@ -838,18 +881,15 @@ static void walk_alloc(struct walk *w)
 static void walk_free_nodes(struct walk *w)
 {
 	free(w->base);
-	free(w->parent);
+	free(w->from);
 	free(w->via);
-	free(w->via_import);
-	free(w->depth);
-	free(w->startup);
 	free(w->queue);
 	free(w->taken_done);
 	for (size_t i = 0; w->bound && i < w->nobjs; i++)
 		free(w->bound[i]);
 	free(w->bound);
-	w->base = NULL, w->parent = NULL, w->via = NULL, w->via_import = NULL;
-	w->depth = NULL, w->startup = NULL, w->queue = NULL, w->taken_done = NULL;
+	w->base = NULL, w->from = NULL, w->via = NULL;
+	w->queue = NULL, w->taken_done = NULL;
 	w->bound = NULL;
 }
 
@@ -870,7 +910,8 @@ static void job_walk(struct reach_ctx *rc, struct walk_job *j)
 	startup_roots(w, j->interp);
 	run(w, false);
 	for (size_t i = 0; i < w->nodes; i++)
-		w->startup[i] = w->depth[i] != 0;
+		if (reached(w, i))
+			w->via[i] |= VIA_STARTUP;
 	reset(w);
 	program_roots(w);
 	startup_roots(w, j->interp);
