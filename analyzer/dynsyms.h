@@ -20,6 +20,7 @@
 
 struct dyn_symbol {
 	const char *name;
+	uint64_t hash;       /* link_hash(name), made as the names are read */
 	const char *version; /* NULL when unversioned */
 	uint64_t value;      /* exports: address */
 	bool ifunc;

@@ -124,7 +124,7 @@ static void build_exports(struct link_table *lt, const struct dynsyms *d,
 	for (size_t i = 0; i < d->nexports; i++) {
 		const struct dyn_symbol *s = &d->exports[i];
 		o[i].e = (struct link_export){
-			.name = link_hash(s->name), .fn = export_fn(funcs, s->value),
+			.name = s->hash, .fn = export_fn(funcs, s->value),
 			.version = version_index(lt, s->version), .hidden = s->hidden_version,
 		};
 		o[i].order = i;
@@ -142,7 +142,7 @@ static void build_imports(struct link_table *lt, const struct elf_file *ef, cons
 	lt->imports = xcalloc(d->nimports + 1, sizeof(*lt->imports));
 	for (size_t i = 0; i < d->nimports; i++)
 		lt->imports[i] = (struct link_import){
-			.name = link_hash(d->imports[i].name), .name_off = name_off(ef, d->imports[i].name),
+			.name = d->imports[i].hash, .name_off = name_off(ef, d->imports[i].name),
 			.version = version_index(lt, d->imports[i].version),
 		};
 	lt->nimports = d->nimports;

@@ -585,9 +585,11 @@ static void add_wrapper(struct wrapper **ws, size_t *n, size_t *cap, uint64_t st
 static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n, size_t *cap)
 {
 	const struct dynsyms *d = &c->dyn;
+	uint64_t h = link_hash("syscall"); /* not a read of every import's name */
 
 	for (size_t i = 0; i < d->nplt; i++)
-		if (!strcmp(d->imports[d->plt[i].import].name, "syscall"))
+		if (d->imports[d->plt[i].import].hash == h &&
+		    !strcmp(d->imports[d->plt[i].import].name, "syscall"))
 			add_wrapper(ws, n, cap, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt");
 }
 

@@ -60,6 +60,10 @@ static void setup(struct fixture *f)
 					     .hidden_version = true };
 	f->imports[0] = (struct dyn_symbol){ .name = S(5), .version = S(10) };
 	f->imports[1] = (struct dyn_symbol){ .name = S(33) };
+	for (size_t i = 0; i < 5; i++) /* as dynsyms_read_symbols hashes them */
+		f->exports[i].hash = link_hash(f->exports[i].name);
+	for (size_t i = 0; i < 2; i++)
+		f->imports[i].hash = link_hash(f->imports[i].name);
 	f->d = (struct dynsyms){ .exports = f->exports, .nexports = 5,
 				 .imports = f->imports, .nimports = 2 };
 	link_table_build(&f->ef, &f->d, &f->fi, &f->lt);
