@@ -43,11 +43,34 @@ static int version_cmp(const void *a, const void *b)
 	return x->hash < y->hash ? -1 : x->hash > y->hash;
 }
 
-static void add_version(struct link_table *lt, size_t *cap, const struct elf_file *ef,
-			const char *v)
+/* Sorts the versions after the "none" slot and keeps the first of each
+ * hash (the sort is stable: the first added). */
+static void unique_versions(struct link_table *lt)
 {
-	if (!v)
+	size_t n = 1;
+
+	sort_array(lt->versions + 1, lt->nversions - 1, sizeof(*lt->versions), version_cmp);
+	for (size_t i = 1; i < lt->nversions; i++)
+		if (n == 1 || lt->versions[i].hash != lt->versions[n - 1].hash)
+			lt->versions[n++] = lt->versions[i];
+	lt->nversions = n;
+}
+
+/* Symbols share a few version names (the same pointers, mostly in runs):
+ * the list is made unique whenever it fills, so it stays near their
+ * number, not the symbols' (libLLVM: 65 000 entries, 1 MB, were sorted
+ * for a dozen versions). */
+static void add_version(struct link_table *lt, size_t *cap, const struct elf_file *ef,
+			const char *v, const char **last)
+{
+	if (!v || v == *last)
 		return;
+	*last = v;
+	if (lt->nversions == *cap && *cap) {
+		unique_versions(lt);
+		if (lt->nversions > *cap / 2)
+			xgrow((void **)&lt->versions, cap, *cap, sizeof(*lt->versions));
+	}
 	xgrow((void **)&lt->versions, cap, lt->nversions, sizeof(*lt->versions));
 	lt->versions[lt->nversions++] = (struct link_version){ link_hash(v), name_off(ef, v), 0 };
 }
@@ -56,19 +79,19 @@ static void add_version(struct link_table *lt, size_t *cap, const struct elf_fil
 static void collect_versions(struct link_table *lt, const struct elf_file *ef,
 			     const struct dynsyms *d)
 {
-	size_t cap = 0, n = 1;
+	size_t cap = 0;
+	const char *last = NULL;
 
-	add_version(lt, &cap, ef, "");
-	for (size_t i = 0; i < d->nexports; i++)
-		add_version(lt, &cap, ef, d->exports[i].version);
-	for (size_t i = 0; i < d->nimports; i++)
-		add_version(lt, &cap, ef, d->imports[i].version);
+	xgrow((void **)&lt->versions, &cap, 0, sizeof(*lt->versions));
 	lt->versions[0] = (struct link_version){ 0, LINK_NO_NAME, 0 };
-	sort_array(lt->versions + 1, lt->nversions - 1, sizeof(*lt->versions), version_cmp);
-	for (size_t i = 1; i < lt->nversions; i++)
-		if (n == 1 || lt->versions[i].hash != lt->versions[n - 1].hash)
-			lt->versions[n++] = lt->versions[i];
-	lt->nversions = n < MAX_VERSIONS ? n : MAX_VERSIONS;
+	lt->nversions = 1;
+	for (size_t i = 0; i < d->nexports; i++)
+		add_version(lt, &cap, ef, d->exports[i].version, &last);
+	for (size_t i = 0; i < d->nimports; i++)
+		add_version(lt, &cap, ef, d->imports[i].version, &last);
+	unique_versions(lt);
+	if (lt->nversions > MAX_VERSIONS)
+		lt->nversions = MAX_VERSIONS;
 }
 
 static uint16_t version_index(const struct link_table *lt, const char *v)
