@@ -268,7 +268,7 @@ void elf_file_release_around(const struct elf_file *ef, const char *p)
 void elf_file_release_behind(const struct elf_file *ef, const void *base, size_t *behind,
 			     size_t at)
 {
-	if (at - *behind < RELEASE_BEHIND_STEP)
+	if (at < *behind || at - *behind < RELEASE_BEHIND_STEP)
 		return;
 	elf_file_release_range(ef, (const uint8_t *)base + *behind, at - *behind);
 	*behind = at;

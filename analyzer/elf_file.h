@@ -92,7 +92,7 @@ void elf_file_release_around(const struct elf_file *ef, const char *p);
 /* For a long pass over the mapping from `base` (libLLVM: 48 MB of text
  * swept, 31 MB of .rodata searched, 8 MB of relocations read): once the
  * pass at offset `at` is RELEASE_BEHIND_STEP past *behind, releases what
- * lies between and moves *behind to `at`. */
+ * lies between and moves *behind to `at` (nothing when `at` is behind). */
 #define RELEASE_BEHIND_STEP (1u << 20)
 void elf_file_release_behind(const struct elf_file *ef, const void *base, size_t *behind,
 			     size_t at);

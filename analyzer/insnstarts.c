@@ -182,7 +182,7 @@ size_t insn_starts_filter(struct insn_starts *s, const struct elf_file *ef, uint
 		size_t i;
 		const struct code_region *r = region_of(s, addrs[k], &i);
 		uint16_t m = rerun_mask(s, addrs[k]);
-		if (r && addrs[k] - r->vaddr > behind[i])
+		if (r) /* sorted: each region's offsets only grow */
 			elf_file_release_behind(ef, r->bytes, &behind[i], addrs[k] - r->vaddr);
 		if (!(m & 1))
 			continue;
@@ -202,20 +202,14 @@ void insn_starts_set_known(struct insn_starts *s, const struct function_index *c
 
 uint16_t insn_starts_mask(const struct insn_starts *s, uint64_t addr)
 {
-	size_t j = function_index_upper(s->known, addr), lo = 0, hi = s->nextra;
+	size_t j = function_index_upper(s->known, addr);
+	const struct extra_start key = { addr, 0 }, *e;
 
 	if (j && s->known->ranges[j - 1].start == addr)
 		return s->known_mask[j - 1];
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->extra[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < s->nextra && s->extra[lo].addr == addr)
-		return s->extra[lo].mask;
-	return rerun_mask(s, addr);
+	/* Equal addresses (kept by both passes) carry equal masks. */
+	e = search_array(&key, s->extra, s->nextra, sizeof(*s->extra), extra_cmp);
+	return e ? e->mask : rerun_mask(s, addr);
 }
 
 void insn_starts_free(struct insn_starts *s)

@@ -242,10 +242,11 @@ static size_t resident_bytes(const struct reach_object *o)
 
 	if (o->scan.has_sites && !o->scan.sites_released)
 		b += site_report_bytes(&o->scan.sites);
-	if (o->graph_ready)
+	if (o->graph_ready) {
 		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
-			     sizeof(long) +
-		     (o->fn_off ? o->scan.sites.funcs.n * sizeof(*o->fn_off) : 0);
+		     sizeof(long);
+		b += o->fn_off ? o->scan.sites.funcs.n * sizeof(*o->fn_off) : 0;
+	}
 	return b;
 }
 
@@ -524,9 +525,8 @@ static void chain_add(struct reach_chain *c, const char *s)
 static uint32_t import_of(const struct walk *w, size_t node)
 {
 	long p = parent_of(w, node);
-	size_t oi = p < 0 ? 0 : obj_of_node(w, (size_t)p);
-	const struct call_graph *g = graph(w->objs[oi]);
-	size_t f = p < 0 ? 0 : (size_t)p - w->base[oi];
+	size_t oi, f;
+	const struct call_graph *g;
 
 	if (p < 0) {
 		for (size_t i = 0; i < links(w->objs[0])->nimports; i++)
@@ -534,6 +534,9 @@ static uint32_t import_of(const struct walk *w, size_t node)
 				return (uint32_t)i;
 		return 0;
 	}
+	oi = obj_of_node(w, (size_t)p);
+	f = (size_t)p - w->base[oi];
+	g = graph(w->objs[oi]);
 	for (size_t i = g->adj_start[f]; i < g->adj_start[f + 1]; i++)
 		if (cg_kind_of(g->adj[i]) == CG_IMPORT &&
 		    w->bound[oi][cg_target_of(g->adj[i])] - 1 == (long)node)
@@ -644,13 +647,14 @@ static void add_syscall(struct reach_result *r, const struct walk *w, size_t nod
 			enum syscall_arch table, const char *last)
 {
 	struct reached_syscall *rs = NULL;
+	uint32_t depth = depth_of(w, node);
 
 	for (size_t i = 0; i < r->nsyscalls && !rs; i++)
 		if (r->syscalls[i].nr == nr && r->syscalls[i].table == table)
 			rs = &r->syscalls[i];
 	if (rs) {
 		rs->startup |= (w->via[node] & VIA_STARTUP) != 0;
-		if (depth_of(w, node) >= rs->depth)
+		if (depth >= rs->depth)
 			return;
 		chain_free(&rs->chain); /* a shorter chain to the same syscall */
 	} else {
@@ -661,7 +665,7 @@ static void add_syscall(struct reach_result *r, const struct walk *w, size_t nod
 		rs->table = table;
 		rs->startup = (w->via[node] & VIA_STARTUP) != 0;
 	}
-	rs->depth = depth_of(w, node);
+	rs->depth = depth;
 	make_chain(w, node, last, &rs->chain);
 }
 

@@ -154,6 +154,13 @@ static bool sweep_one(const struct arch *a, csh h, bool alt, const uint8_t **cod
 	return r == SWEEP_OK;
 }
 
+/* Past undecodable bytes the sweep moves on by the instruction alignment
+ * (as objdump does); insnstarts.h's re-runs must move exactly alike. */
+static size_t resync_skip(const struct arch *a, size_t size)
+{
+	return size < a->insn_align ? size : a->insn_align;
+}
+
 /* One step of the sweep as insnstarts.h re-runs it: where sweep_span
  * would go next from `addr`. */
 static size_t sweep_step(void *arg, bool alt, const uint8_t *code, size_t size, uint64_t addr)
@@ -167,7 +174,7 @@ static size_t sweep_step(void *arg, bool alt, const uint8_t *code, size_t size, 
 		*ci = cs_malloc(h);
 	if (sweep_one(c->a, h, alt, &code, &left, &addr, *ci))
 		return size - left;
-	return size < c->a->insn_align ? size : c->a->insn_align;
+	return resync_skip(c->a, size);
 }
 
 /* Linear sweep of [off, end) of a region with one decoder state. */
@@ -191,8 +198,8 @@ static void sweep_span(struct ctx *c, size_t ri, size_t off, size_t end, bool al
 		elf_file_release_behind(c->ef, r->bytes, &behind, (size_t)(code - r->bytes));
 		insn_starts_mark(&c->starts.sweep, ri, addr);
 		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
-			size_t skip = size < c->a->insn_align ? size : c->a->insn_align;
-			code += skip, size -= skip, addr += skip; /* resync as objdump does */
+			size_t skip = resync_skip(c->a, size);
+			code += skip, size -= skip, addr += skip;
 			c->out->undecodable_bytes += skip;
 			continue;
 		}
