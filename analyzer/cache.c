@@ -348,13 +348,12 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 	/* The blob sits after the arrays.  The report owns a copy of it (the
 	 * entry buffer goes), and names resolve into that copy. */
 	s.len = (size_t)nblob;
-	b->n -= s.len;
-	if (s.len && b->p[b->n + s.len - 1])
-		return false;
 	if (s.len) {
 		r->owned_strings = xmalloc(s.len);
-		memcpy(r->owned_strings, b->p + b->n, s.len);
+		cache_get_tail(b, r->owned_strings, s.len);
 		s.blob = r->owned_strings;
+		if (b->bad || s.blob[s.len - 1])
+			return false;
 	}
 	get_arrays(b, &s, r);
 	return !b->bad && b->off == b->n;
@@ -363,16 +362,18 @@ static bool parse_entry(struct rbuf *b, const struct elf_file *ef, struct site_r
 static bool load(struct analysis_cache *c, const struct digest *key, const struct elf_file *ef,
 		 const struct arch *a, struct site_report *out)
 {
-	uint8_t *p;
+	char dir[4200];
 	struct rbuf b;
 	bool ok = false;
 
 	if (!c->dir)
 		return false;
 	memset(out, 0, sizeof(*out));
-	if ((p = analysis_cache_read(c, CACHE_SITES, key, &b)) && cache_get64(&b) == ef->size)
-		ok = parse_entry(&b, ef, out);
-	free(p);
+	ns_dir(c, CACHE_SITES, dir, sizeof(dir));
+	if (cache_entry_open(dir, FORMAT, CACHE_SITES, key, &b)) {
+		ok = cache_get64(&b) == ef->size && parse_entry(&b, ef, out);
+		ok = cache_entry_close(&b) && ok;
+	}
 	if (!ok) {
 		site_report_free(out);
 		return false;

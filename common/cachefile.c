@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/digest.h"
 #include "common/xalloc.h"
 
 #define MAGIC "ABICACHE"
@@ -49,11 +50,17 @@ void cache_put_str(struct wbuf *b, const char *s)
 		cache_put(b, s, len);
 }
 
+static void stream_get(struct rbuf *b, void *v, size_t len);
+
 void cache_get(struct rbuf *b, void *v, size_t len)
 {
 	if (b->bad || len > b->n - b->off) {
 		b->bad = true;
 		memset(v, 0, len);
+		return;
+	}
+	if (b->st) {
+		stream_get(b, v, len);
 		return;
 	}
 	memcpy(v, b->p + b->off, len);
@@ -73,8 +80,10 @@ char *cache_get_str(struct rbuf *b)
 		b->bad = true;
 		return NULL;
 	}
-	b->off += len - 1;
-	return xstrndup((const char *)b->p + b->off - (len - 1), len - 1);
+	char *str = xmalloc((size_t)len);
+	cache_get(b, str, (size_t)len - 1);
+	str[len - 1] = '\0';
+	return str;
 }
 
 void *cache_get_array(struct rbuf *b, uint64_t n, size_t rec, size_t elem)
@@ -269,4 +278,154 @@ uint8_t *cache_entry_read(const char *dir, uint32_t format, uint32_t kind,
 	}
 	free(p);
 	return NULL;
+}
+
+/* ---- reading piece by piece ---- */
+
+#define STREAM_WINDOW (64u << 10)
+
+struct rstream {
+	int fd;
+	struct hasher *h;
+	size_t len;      /* of the file */
+	size_t hashed;   /* the file's bytes read in order and hashed so far */
+	uint8_t *win;    /* the bytes [hashed - nwin, hashed) */
+	size_t nwin;
+	bool failed;     /* a read failed: the entry is a miss */
+};
+
+static bool pread_all(int fd, void *v, size_t len, size_t off)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t r = pread(fd, (uint8_t *)v + done, len - done, (off_t)(off + done));
+		if (r <= 0)
+			return false;
+		done += (size_t)r;
+	}
+	return true;
+}
+
+static bool stream_read(struct rstream *st, void *v, size_t len)
+{
+	if (!pread_all(st->fd, v, len, st->hashed)) {
+		st->failed = true;
+		memset(v, 0, len);
+		return false;
+	}
+	hasher_update(st->h, v, len);
+	st->hashed += len;
+	return true;
+}
+
+/* b->off is a file offset; reads go forward only (the tail is read apart,
+ * and hashed at close). */
+static void stream_get(struct rbuf *b, void *v, size_t len)
+{
+	struct rstream *st = b->st;
+	uint8_t *out = v;
+
+	while (len) {
+		size_t winstart = st->hashed - st->nwin;
+		if (b->off >= winstart && b->off < st->hashed) {
+			size_t k = st->hashed - b->off < len ? st->hashed - b->off : len;
+			memcpy(out, st->win + (b->off - winstart), k);
+			out += k, len -= k, b->off += k;
+			continue;
+		}
+		if (b->off != st->hashed) { /* forward and in order only */
+			b->bad = true;
+			memset(out, 0, len);
+			return;
+		}
+		if (len >= STREAM_WINDOW) { /* a large array: straight in */
+			st->nwin = 0;
+			if (!stream_read(st, out, len))
+				b->bad = true;
+			b->off += len;
+			return;
+		}
+		st->nwin = st->len - 64 - st->hashed < STREAM_WINDOW ? st->len - 64 - st->hashed
+									: STREAM_WINDOW;
+		if (!st->nwin || !stream_read(st, st->win, st->nwin)) {
+			st->nwin = 0;
+			b->bad = true;
+			memset(out, 0, len);
+			return;
+		}
+	}
+}
+
+bool cache_entry_open(const char *dir, uint32_t format, uint32_t kind,
+		      const struct digest *key, struct rbuf *b)
+{
+	char path[4200], magic[8], hex[64];
+	struct stat st;
+	struct rstream *s;
+	int fd;
+
+	memset(b, 0, sizeof(*b));
+	entry_path(dir, key, path, sizeof(path), false);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 64 ||
+	    (uint64_t)st.st_size >= ENTRY_MAX) {
+		close(fd);
+		return false;
+	}
+	s = xcalloc(1, sizeof(*s));
+	*s = (struct rstream){ .fd = fd, .h = hasher_new(DIGEST_SHA256), .len = (size_t)st.st_size,
+			       .win = xmalloc(STREAM_WINDOW) };
+	*b = (struct rbuf){ .n = s->len - 64, .st = s };
+	if (s->h) {
+		cache_get(b, magic, 8);
+		uint32_t f = cache_get32(b), k = cache_get32(b);
+		cache_get(b, hex, 64);
+		if (!b->bad && !memcmp(magic, MAGIC, 8) && f == format && k == kind &&
+		    !memcmp(hex, key->hex, 64))
+			return true;
+	}
+	cache_entry_close(b);
+	return false;
+}
+
+void cache_get_tail(struct rbuf *b, void *v, size_t len)
+{
+	if (b->bad || len > b->n - b->off) {
+		b->bad = true;
+		return;
+	}
+	b->n -= len;
+	if (!b->st) {
+		memcpy(v, b->p + b->n, len);
+		return;
+	}
+	if (!pread_all(b->st->fd, v, len, b->n))
+		b->bad = true;
+}
+
+bool cache_entry_close(struct rbuf *b)
+{
+	struct rstream *st = b->st;
+	struct digest sum;
+	char want[64];
+	bool ok;
+
+	if (!st)
+		return false;
+	/* The rest (the tail, anything unread) goes through the hash too. */
+	while (st->h && !st->failed && st->hashed < st->len - 64) {
+		size_t k = st->len - 64 - st->hashed < STREAM_WINDOW ? st->len - 64 - st->hashed
+								       : STREAM_WINDOW;
+		stream_read(st, st->win, k);
+	}
+	ok = !st->failed && st->h && pread_all(st->fd, want, 64, st->len - 64);
+	if (st->h) {
+		hasher_finish(st->h, &sum);
+		ok = ok && !memcmp(sum.hex, want, 64);
+	}
+	close(st->fd);
+	free(st->win);
+	free(st);
+	b->st = NULL;
+	return ok;
 }

@@ -25,10 +25,12 @@ struct wbuf {
 	uint8_t *p;
 	size_t n, cap;
 };
+struct rstream;
 struct rbuf {
 	const uint8_t *p;
 	size_t n, off;
 	bool bad; /* a read went past the end: the entry is a miss */
+	struct rstream *st; /* reading from the entry's file (cache_entry_open) */
 };
 /* Grows b to hold n more bytes: a body whose size is known up front is
  * then built without the doubling's slack. */
@@ -65,5 +67,16 @@ int cache_entry_writev(const char *dir, uint32_t format, uint32_t kind,
  * in *b (free the returned buffer), or NULL. */
 uint8_t *cache_entry_read(const char *dir, uint32_t format, uint32_t kind,
 			  const struct digest *key, struct rbuf *b);
+/* The same read piece by piece from the file, so that a large entry is
+ * never in memory beside what is made of it (libLLVM's report: 4 MB, at
+ * the peak of the walk that reloads it): false when there is no entry
+ * `kind`/`key` of `format`.  Whether it is intact is known only at the
+ * end: cache_entry_close says so (and frees what open took).
+ * cache_get_tail reads the body's last `len` bytes first, which then no
+ * longer count as part of it (b->n shrinks). */
+bool cache_entry_open(const char *dir, uint32_t format, uint32_t kind,
+		      const struct digest *key, struct rbuf *b);
+void cache_get_tail(struct rbuf *b, void *v, size_t len);
+bool cache_entry_close(struct rbuf *b);
 
 #endif
