@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/dynsyms.h"
+#include "common/sort.h"
 #include "common/xalloc.h"
 
 /* ---- function lookups ---- */
@@ -84,78 +85,6 @@ static bool entry_of(const struct graph_input *in, const struct code_edge *e, bo
 	return true;
 }
 
-/* One pass over the edges, then the refs: counting each function's
- * entries (adj_start[f + 1]++), or placing them at cursor[f]. */
-static void entries_pass(const struct graph_input *in, struct call_graph *g, uint32_t *cursor)
-{
-	const struct edge_list *lists[2] = { in->edges, in->refs };
-	struct code_edge e;
-	uint32_t from;
-	cg_entry entry;
-
-	for (int k = 0; k < 2; k++) {
-		struct edge_cursor c;
-		edge_cursor_init(&c, lists[k]);
-		while (edge_cursor_next(&c, &e)) {
-			if (!entry_of(in, &e, k == 1, &from, &entry))
-				continue;
-			if (cursor)
-				g->adj[cursor[from]++] = entry;
-			else
-				g->adj_start[from + 1]++;
-		}
-	}
-}
-
-/* Each function's entries, edges then refs, in sweep order: counted in
- * one pass, placed in a second, so the list is allocated once at its
- * exact size and needs no sort (growing it by doubling, then sorting it,
- * held three copies of libLLVM's 900 000 entries at once). */
-static void place_entries(const struct graph_input *in, struct call_graph *g)
-{
-	uint32_t *cursor;
-
-	g->adj_start = xcalloc(g->nfn + 1, sizeof(*g->adj_start));
-	entries_pass(in, g, NULL);
-	for (size_t f = 0; f < g->nfn; f++)
-		g->adj_start[f + 1] += g->adj_start[f];
-	g->nadj = g->adj_start[g->nfn];
-	g->adj = xcalloc(g->nadj + 1, sizeof(*g->adj));
-	cursor = xcalloc(g->nfn + 1, sizeof(*cursor));
-	memcpy(cursor, g->adj_start, g->nfn * sizeof(*cursor));
-	entries_pass(in, g, cursor);
-	free(cursor);
-}
-
-/* Drops each entry a function already has (the same call twice): the walk
- * visits a node once, so a repeat changes nothing but memory. */
-static void drop_repeats(struct call_graph *g)
-{
-	/* seen[kind][target] = 1 + the function that last had it */
-	uint32_t *seen[3], w = 0;
-	size_t lim[3] = { g->nfn, g->nfn, g->nimports };
-
-	for (int k = 0; k < 3; k++)
-		seen[k] = xcalloc(lim[k] + 1, sizeof(uint32_t));
-	for (size_t f = 0; f < g->nfn; f++) {
-		uint32_t lo = g->adj_start[f], hi = g->adj_start[f + 1];
-		g->adj_start[f] = w;
-		for (uint32_t i = lo; i < hi; i++) {
-			cg_entry e = g->adj[i];
-			uint32_t *s = &seen[cg_kind_of(e)][cg_target_of(e)];
-			if (*s == f + 1)
-				continue;
-			*s = (uint32_t)f + 1;
-			g->adj[w++] = e;
-		}
-	}
-	g->adj_start[g->nfn] = w;
-	g->nadj = w;
-	g->adj = xrealloc(g->adj, (g->nadj + 1) * sizeof(*g->adj));
-	for (int k = 0; k < 3; k++)
-		free(seen[k]);
-}
-
 static void add_once(uint32_t **list, size_t *n, size_t *cap, bool *seen, long f)
 {
 	if (f < 0 || seen[f])
@@ -166,18 +95,8 @@ static void add_once(uint32_t **list, size_t *n, size_t *cap, bool *seen, long f
 }
 
 /* A function whose address is loaded or stored is a target of indirect
- * calls: the code's address loads first, then the data's (add_data_ref). */
-static void find_taken(const struct graph_input *in, struct graph_builder *b)
-{
-	struct edge_cursor c;
-	struct code_edge e;
-
-	b->seen = xcalloc(b->g->nfn + 1, sizeof(bool));
-	edge_cursor_init(&c, in->refs);
-	while (edge_cursor_next(&c, &e))
-		add_once(&b->g->taken, &b->g->ntaken, &b->cap, b->seen, cg_fn_at(in->funcs, e.target));
-}
-
+ * calls: the code's address loads first (call_graph_add_code), then the
+ * data's, each once, first mention first. */
 void call_graph_add_data_ref(void *builder, uint64_t target)
 {
 	struct graph_builder *b = builder;
@@ -185,14 +104,193 @@ void call_graph_add_data_ref(void *builder, uint64_t target)
 	add_once(&b->g->taken, &b->g->ntaken, &b->cap, b->seen, cg_fn_at(b->funcs, target));
 }
 
+/* ---- the entries of the function being placed, each once ---- */
+
+/* Open addressing; a slot counts only when its generation is the set's,
+ * so emptying the set for the next function is one increment. */
+static uint32_t entry_hash(cg_entry e)
+{
+	return e * 0x9e3779b1u;
+}
+
+static bool run_set_add(struct graph_builder *b, cg_entry e);
+
+static void run_set_grow(struct graph_builder *b)
+{
+	struct run_slot *old = b->set;
+	size_t oldcap = b->setcap;
+	uint32_t gen = b->gen;
+
+	b->setcap = oldcap ? oldcap * 2 : 64;
+	b->set = xcalloc(b->setcap, sizeof(*b->set));
+	b->gen = 1;
+	b->setn = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].gen == gen)
+			run_set_add(b, old[i].e);
+	free(old);
+}
+
+/* False when the function has e already. */
+static bool run_set_add(struct graph_builder *b, cg_entry e)
+{
+	size_t mask, i;
+
+	if ((b->setn + 1) * 2 > b->setcap)
+		run_set_grow(b);
+	mask = b->setcap - 1;
+	for (i = entry_hash(e) & mask; b->set[i].gen == b->gen; i = (i + 1) & mask)
+		if (b->set[i].e == e)
+			return false;
+	b->set[i] = (struct run_slot){ e, b->gen };
+	b->setn++;
+	return true;
+}
+
+static void run_set_clear(struct graph_builder *b)
+{
+	b->setn = 0;
+	if (++b->gen == 0) { /* wrapped: old slots would count again */
+		memset(b->set, 0, b->setcap * sizeof(*b->set));
+		b->gen = 1;
+	}
+}
+
+/* ---- placing entries as they come ---- */
+
+static void push_entry(cg_entry **list, size_t *n, size_t *cap, cg_entry e)
+{
+	xgrow((void **)list, cap, *n, sizeof(**list));
+	(*list)[(*n)++] = e;
+}
+
+/* The open function's address loads go after its calls and jumps. */
+static void close_run(struct graph_builder *b)
+{
+	struct call_graph *g = b->g;
+
+	for (size_t i = 0; i < b->nrefs; i++)
+		push_entry(&g->adj, &g->nadj, &b->capadj, b->refs[i]);
+	b->nrefs = 0;
+	run_set_clear(b);
+}
+
+/* Functions after the open one, up to f, start where the list ends. */
+static void open_run(struct graph_builder *b, long f)
+{
+	while (b->run < f)
+		b->g->adj_start[++b->run] = (uint32_t)b->g->nadj;
+}
+
+void call_graph_add_code(struct graph_builder *b, const struct code_edge *e, bool ref)
+{
+	struct graph_input in = { .funcs = b->funcs, .dyn = b->dyn };
+	uint32_t from;
+	cg_entry entry;
+
+	/* Loading a function's address makes it a target of indirect calls,
+	 * whichever function loads it. */
+	if (ref)
+		call_graph_add_data_ref(b, e->target);
+	if (!entry_of(&in, e, ref, &from, &entry))
+		return;
+	if ((long)from < b->run) {
+		/* A function resuming after one nested in it (or overlapping
+		 * it): merged by call_graph_end_code. */
+		xgrow((void **)&b->late, &b->caplate, b->nlate, sizeof(*b->late));
+		b->late[b->nlate] = (struct late_entry){ from, entry, (uint32_t)b->nlate };
+		b->nlate++;
+		return;
+	}
+	if ((long)from > b->run) {
+		close_run(b);
+		open_run(b, from);
+	}
+	if (!run_set_add(b, entry))
+		return;
+	if (ref)
+		push_entry(&b->refs, &b->nrefs, &b->caprefs, entry);
+	else
+		push_entry(&b->g->adj, &b->g->nadj, &b->capadj, entry);
+}
+
+static int late_cmp(const void *x, const void *y)
+{
+	const struct late_entry *a = x, *b = y;
+
+	if (a->f != b->f)
+		return a->f < b->f ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* One function's entries: its run's calls and jumps, then its late ones,
+ * then its run's address loads, then its late ones, each once. */
+static void merge_function(struct graph_builder *b, const cg_entry *run, size_t nrun,
+			   const struct late_entry *late, size_t nlate, cg_entry **adj,
+			   size_t *n, size_t *cap)
+{
+	for (int refs = 0; refs < 2; refs++) {
+		for (size_t i = 0; i < nrun; i++)
+			if ((cg_kind_of(run[i]) == CG_REF) == refs && run_set_add(b, run[i]))
+				push_entry(adj, n, cap, run[i]);
+		for (size_t i = 0; i < nlate; i++)
+			if ((cg_kind_of(late[i].e) == CG_REF) == refs && run_set_add(b, late[i].e))
+				push_entry(adj, n, cap, late[i].e);
+	}
+	run_set_clear(b);
+}
+
+/* Late entries are rare (nested or overlapping ranges), so the list is
+ * made again only when there are any. */
+static void merge_late(struct graph_builder *b)
+{
+	struct call_graph *g = b->g;
+	cg_entry *adj = NULL;
+	size_t n = 0, cap = 0, k = 0;
+
+	sort_array(b->late, b->nlate, sizeof(*b->late), late_cmp);
+	for (size_t f = 0; f < g->nfn; f++) {
+		size_t lo = g->adj_start[f], hi = g->adj_start[f + 1], first = k;
+		while (k < b->nlate && b->late[k].f == f)
+			k++;
+		g->adj_start[f] = (uint32_t)n;
+		merge_function(b, g->adj + lo, hi - lo, b->late + first, k - first, &adj, &n, &cap);
+	}
+	g->adj_start[g->nfn] = (uint32_t)n;
+	free(g->adj);
+	g->adj = adj;
+	g->nadj = n;
+}
+
+void call_graph_end_code(struct graph_builder *b)
+{
+	struct call_graph *g = b->g;
+
+	close_run(b);
+	open_run(b, (long)g->nfn);
+	if (b->nlate)
+		merge_late(b);
+	g->adj = xrealloc(g->adj, (g->nadj + 1) * sizeof(*g->adj));
+	free(b->refs);
+	free(b->late);
+	free(b->set);
+	b->refs = NULL, b->late = NULL, b->set = NULL;
+	b->nrefs = b->nlate = b->setcap = b->setn = 0;
+}
+
 static void find_indirect_and_ctors(const struct graph_input *in, struct call_graph *g)
 {
+	struct addr_cursor cur;
+	uint64_t addr;
+	bool alt;
+
 	g->has_indirect = xcalloc(g->nfn + 1, sizeof(bool));
-	for (size_t i = 0; i < in->nindirect; i++) {
-		long f = cg_fn_of(in->funcs, in->indirect[i]);
+	addr_cursor_init(&cur, in->indirect);
+	while (addr_cursor_next(&cur, &addr, &alt)) {
+		long f = cg_fn_of(in->funcs, addr);
 		/* PLT stubs jump through the GOT: that is the import, not an
 		 * unknown target. */
-		if (f >= 0 && dynsyms_plt_import(in->dyn, in->indirect[i]) < 0)
+		if (f >= 0 && dynsyms_plt_import(in->dyn, addr) < 0)
 			g->has_indirect[f] = true;
 	}
 	g->ctors = xcalloc(in->dyn->nctors + 1, sizeof(*g->ctors));
@@ -206,12 +304,11 @@ static void find_indirect_and_ctors(const struct graph_input *in, struct call_gr
 void call_graph_begin(const struct graph_input *in, struct call_graph *g, struct graph_builder *b)
 {
 	memset(g, 0, sizeof(*g));
-	*b = (struct graph_builder){ .g = g, .funcs = in->funcs };
+	*b = (struct graph_builder){ .g = g, .funcs = in->funcs, .dyn = in->dyn, .run = -1, .gen = 1 };
 	g->nfn = in->funcs->n;
 	g->nimports = in->dyn->nimports;
-	place_entries(in, g);
-	drop_repeats(g);
-	find_taken(in, b);
+	g->adj_start = xcalloc(g->nfn + 1, sizeof(*g->adj_start));
+	b->seen = xcalloc(g->nfn + 1, sizeof(bool));
 }
 
 void call_graph_finish(const struct graph_input *in, struct graph_builder *b)
@@ -219,16 +316,6 @@ void call_graph_finish(const struct graph_input *in, struct graph_builder *b)
 	find_indirect_and_ctors(in, b->g);
 	free(b->seen);
 	b->seen = NULL;
-}
-
-void call_graph_build(const struct graph_input *in, struct call_graph *g)
-{
-	struct graph_builder b;
-
-	call_graph_begin(in, g, &b);
-	for (size_t i = 0; i < in->dyn->ndata_refs; i++)
-		call_graph_add_data_ref(&b, in->dyn->data_refs[i]);
-	call_graph_finish(in, &b);
 }
 
 void call_graph_free(struct call_graph *g)

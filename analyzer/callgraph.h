@@ -4,11 +4,11 @@
  * loads, indirect calls) and the object's dynamic symbols (which PLT stub
  * calls which import, which addresses relocations store, the constructors)
  * into what reach.c walks: per function, the functions and imports it may
- * call.  It is built once, when the file is analysed, so the raw edges
- * (24 bytes each, 900 000 for libLLVM) never reach the cache or a walk:
- * the graph depends only on the file's bytes and is cached with the
- * report, at 4 bytes an entry.  Also the function lookups the graph and
- * the walks share.
+ * call.  It is built once, when the file is analysed, from the transfers
+ * as they come (never a list of them: 900 000 for libLLVM), so they never
+ * reach the cache or a walk: the graph depends only on the file's bytes
+ * and is cached with the report, at 4 bytes an entry.  Also the function
+ * lookups the graph and the walks share.
  * Ownership: call_graph_free() frees the arrays.
  */
 #ifndef ABICHECK_ANALYZER_CALLGRAPH_H
@@ -55,28 +55,55 @@ struct call_graph {
 	size_t nimports; /* of the dynsyms it was built with: IMPORT targets are below */
 };
 
-/* What the graph is built from. */
+/* What the graph is built from, besides the sweep's transfers and
+ * address loads (call_graph_add_code). */
 struct graph_input {
 	const struct function_index *funcs;
-	const struct edge_list *edges, *refs; /* sweep order */
-	const uint64_t *indirect; /* addresses of indirect calls/jumps */
-	size_t nindirect;
+	const struct addr_list *indirect; /* indirect calls/jumps */
 	const struct dynsyms *dyn;
 };
 
-void call_graph_build(const struct graph_input *in, struct call_graph *g);
-/* The same in steps, so that each input can go before the next is read:
- * begin uses the edges and refs (the sweep's, freed after it), the data
- * refs come one at a time (a relocation pass, dynsyms.h's sink: libLLVM
- * has 335 000), and finish uses in->dyn's PLT and constructors and the
- * indirect calls. */
+/* Built in steps, so that no input is held whole beside the graph:
+ * begin; each direct transfer and address load of the code, in the
+ * order the sweep finds them (call_graph_add_code: libLLVM has 900 000,
+ * which as a list were the largest thing its analysis held); end_code;
+ * the data refs one at a time (a relocation pass, dynsyms.h's sink:
+ * libLLVM has 335 000); finish, which uses in->dyn's PLT and
+ * constructors and the indirect calls.
+ * A function's entries are placed as its code is swept: the sweep goes
+ * through a function's code before the next one's, so each function's
+ * list is made whole, each entry once (a small set), at the end of the
+ * list.  Code of a function resuming after a range nested in it comes
+ * late, and is merged at end_code. */
+struct run_slot {
+	cg_entry e;
+	uint32_t gen;
+};
+struct late_entry {
+	uint32_t f;
+	cg_entry e;
+	uint32_t seq; /* arrival: kept in order when sorted by function */
+};
 struct graph_builder {
 	struct call_graph *g;
 	const struct function_index *funcs;
+	const struct dynsyms *dyn;
 	bool *seen; /* per function: already in g->taken */
-	size_t cap;
+	size_t cap; /* of g->taken */
+	size_t capadj;
+	long run;          /* the function being placed, -1 before the first */
+	cg_entry *refs;    /* its address loads, placed after its transfers */
+	size_t nrefs, caprefs;
+	struct run_slot *set; /* its entries so far */
+	size_t setn, setcap;
+	uint32_t gen;
+	struct late_entry *late;
+	size_t nlate, caplate;
 };
 void call_graph_begin(const struct graph_input *in, struct call_graph *g, struct graph_builder *b);
+/* A direct call or jump, or (ref) an address load. */
+void call_graph_add_code(struct graph_builder *b, const struct code_edge *e, bool ref);
+void call_graph_end_code(struct graph_builder *b);
 void call_graph_add_data_ref(void *builder, uint64_t target);
 void call_graph_finish(const struct graph_input *in, struct graph_builder *b);
 void call_graph_free(struct call_graph *g);

@@ -21,17 +21,17 @@ static uint64_t unzigzag(uint64_t z)
 
 /* A varint of 65 bits (hi is the top one): a 64-bit difference with the
  * call flag beside it. */
-static void put_varint65(struct edge_list *l, uint64_t lo, unsigned hi)
+static void put_varint65(uint8_t *p, size_t *len, uint64_t lo, unsigned hi)
 {
 	for (;;) {
 		uint8_t b = lo & 0x7f;
 		lo = lo >> 7 | (uint64_t)hi << 57;
 		hi = 0;
 		if (!lo) {
-			l->p[l->len++] = b;
+			p[(*len)++] = b;
 			return;
 		}
-		l->p[l->len++] = (uint8_t)(b | 0x80);
+		p[(*len)++] = (uint8_t)(b | 0x80);
 	}
 }
 
@@ -43,8 +43,8 @@ void edge_list_add(struct edge_list *l, const struct code_edge *e)
 		l->cap = (l->len + 2 * VARINT_MAX) * 2;
 		l->p = xrealloc(l->p, l->cap);
 	}
-	put_varint65(l, from << 1 | e->call, (unsigned)(from >> 63));
-	put_varint65(l, zigzag(e->target - e->from), 0);
+	put_varint65(l->p, &l->len, from << 1 | e->call, (unsigned)(from >> 63));
+	put_varint65(l->p, &l->len, zigzag(e->target - e->from), 0);
 	l->last_from = e->from;
 	l->n++;
 }
@@ -63,13 +63,13 @@ void edge_cursor_init(struct edge_cursor *c, const struct edge_list *l)
 }
 
 /* The buffer is our own writing: every varint in it is complete. */
-static uint64_t get_varint65(struct edge_cursor *c, unsigned *hi)
+static uint64_t get_varint65(const uint8_t *p, size_t *off, unsigned *hi)
 {
 	uint64_t v = 0;
 
 	*hi = 0;
 	for (unsigned shift = 0;; shift += 7) {
-		uint8_t b = c->l->p[c->off++], bits = b & 0x7f;
+		uint8_t b = p[(*off)++], bits = b & 0x7f;
 		if (shift < 64)
 			v |= (uint64_t)bits << shift;
 		if (shift == 63)
@@ -86,10 +86,52 @@ bool edge_cursor_next(struct edge_cursor *c, struct code_edge *out)
 
 	if (c->off >= c->l->len)
 		return false;
-	first = get_varint65(c, &hi);
+	first = get_varint65(c->l->p, &c->off, &hi);
 	c->from += unzigzag(first >> 1 | (uint64_t)hi << 63);
 	out->from = c->from;
 	out->call = first & 1;
-	out->target = out->from + unzigzag(get_varint65(c, &hi));
+	out->target = out->from + unzigzag(get_varint65(c->l->p, &c->off, &hi));
+	return true;
+}
+
+/* ---- addresses ---- */
+
+void addr_list_add(struct addr_list *l, uint64_t addr, bool alt)
+{
+	uint64_t d = zigzag(addr - l->last);
+
+	if (l->len + VARINT_MAX > l->cap) {
+		l->cap = (l->len + VARINT_MAX) * 2;
+		l->p = xrealloc(l->p, l->cap);
+	}
+	put_varint65(l->p, &l->len, d << 1 | alt, (unsigned)(d >> 63));
+	l->last = addr;
+	l->n++;
+}
+
+void addr_list_free(struct addr_list *l)
+{
+	free(l->p);
+	memset(l, 0, sizeof(*l));
+}
+
+void addr_cursor_init(struct addr_cursor *c, const struct addr_list *l)
+{
+	c->l = l;
+	c->off = 0;
+	c->addr = 0;
+}
+
+bool addr_cursor_next(struct addr_cursor *c, uint64_t *addr, bool *alt)
+{
+	unsigned hi;
+	uint64_t v;
+
+	if (c->off >= c->l->len)
+		return false;
+	v = get_varint65(c->l->p, &c->off, &hi);
+	c->addr += unzigzag(v >> 1 | (uint64_t)hi << 63);
+	*addr = c->addr;
+	*alt = v & 1;
 	return true;
 }

@@ -144,6 +144,8 @@ static void index_symbols(struct elf_file *ef)
 	}
 	sort_array(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
 	sort_array(ef->maps, ef->nmaps, sizeof(*ef->maps), map_cmp);
+	/* The tables read (libLLVM: 4 MB); names asked later fault back. */
+	elf_file_release_step(ef);
 }
 
 /* A segment whose file image lies past the end: the file was truncated. */

@@ -54,6 +54,12 @@ struct coverage {
 	uint64_t *max_end;
 };
 
+/* What a pass over the code collects: everything (the sweep), or, from
+ * the instructions the sweep found transfers and loads at, decoded again,
+ * those into the graph and the transfers to wrappers, or only the
+ * transfers to wrappers (for wrappers found later). */
+enum sweep_mode { SWEEP_ALL, SWEEP_GRAPH, SWEEP_WRAPPERS };
+
 struct ctx {
 	const struct elf_file *ef;
 	struct boundaries starts;
@@ -65,11 +71,27 @@ struct ctx {
 	bool alt_default;       /* code is mostly in the alternate state */
 	struct candidate *cands;
 	size_t ncands, capcands;
-	/* The call graph's raw material (callgraph.h): held only until the
-	 * graph is built, at the end of the analysis. */
-	struct edge_list edges, refs; /* sweep order */
-	uint64_t *indirect;
-	size_t nindirect, capind;
+	enum sweep_mode mode;
+	/* The call graph's raw material (callgraph.h): where the sweep found
+	 * transfers and loads, until the graph is built, at the end of the
+	 * analysis (the graph needs the index with its call targets, and the
+	 * PLT).  What they say is decoded again then: libLLVM's 1.15 million
+	 * packed were the largest thing its analysis held (7 MB). */
+	struct addr_list xfers;
+	struct graph_builder *graph;
+	/* Transfers to code no known function covers: the calls' targets,
+	 * each kept once (libLLVM's 460 000 calls to its PLT stubs were
+	 * 2 MB), and the jumps (a tail call leaves its function). */
+	uint64_t *loose_calls;
+	size_t nloose_calls, caploose_calls;
+	struct edge_list loose_jumps;
+	/* The transfers to wrappers (the starts wtargets, sorted) a pass
+	 * collects. */
+	uint64_t *wtargets;
+	size_t nwtargets;
+	struct edge_list wedges;
+	struct addr_list indirect; /* indirect calls and jumps (8 bytes each
+				    * were 1 MB for libLLVM) */
 	/* Read once for the wrappers (the PLT) and the graph, which adds the
 	 * relocations. */
 	struct dynsyms dyn;
@@ -177,6 +199,92 @@ static size_t sweep_step(void *arg, bool alt, const uint8_t *code, size_t size, 
 	return resync_skip(c->a, size);
 }
 
+/* Calls repeat their targets (libLLVM's 500 000 calls to its PLT stubs
+ * made 4 MB of starts, copied and sorted again): a full list keeps each
+ * once before it grows. */
+static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
+{
+	if (*n && *n == *cap) {
+		*n = function_starts_unique(*starts, *n);
+		if (*n > *cap / 2)
+			xgrow((void **)starts, cap, *cap, sizeof(**starts));
+	}
+	xgrow((void **)starts, cap, *n, sizeof(**starts));
+	(*starts)[(*n)++] = addr;
+}
+
+static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end);
+static bool covered(const struct coverage *cv, uint64_t addr);
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool is_wrapper_target(const struct ctx *c, uint64_t target)
+{
+	return c->nwtargets &&
+	       search_array(&target, c->wtargets, c->nwtargets, sizeof(target), u64_cmp);
+}
+
+/* A transfer, or (ref) an address load, a pass found. */
+static void found_edge(struct ctx *c, const struct code_edge *e, bool ref)
+{
+	uint64_t end;
+
+	if (c->mode != SWEEP_ALL) {
+		if (c->mode == SWEEP_GRAPH)
+			call_graph_add_code(c->graph, e, ref);
+		if (!ref && is_wrapper_target(c, e->target))
+			edge_list_add(&c->wedges, e);
+		return;
+	}
+	if (ref || !in_code(c, e->target, &end) || covered(&c->cv, e->target))
+		return;
+	if (e->call)
+		add_start(&c->loose_calls, &c->nloose_calls, &c->caploose_calls, e->target);
+	else
+		edge_list_add(&c->loose_jumps, e);
+}
+
+/* What one decoded instruction adds: a syscall or vsyscall candidate, a
+ * transfer, an indirect call, an address load (only transfers and loads
+ * when decoded again). */
+static void sweep_insn(struct ctx *c, const cs_insn *ci, bool alt)
+{
+	bool all = c->mode == SWEEP_ALL, direct, is_call;
+	uint64_t target = 0;
+	enum insn_site k = all ? c->a->site_of(ci) : SITE_NONE;
+
+	/* Thumb has only EABI's `svc #0` (OABI's svc #0x9xxxxx is ARM
+	 * state); without mapping symbols any other svc in Thumb is a
+	 * literal-pool word decoded as code. */
+	if (k == SITE_SVC && alt && !c->ef->nmaps && ci->size == 2 && ci->bytes[0] != 0)
+		k = SITE_NONE;
+	if (k != SITE_NONE)
+		add_candidate(c, ci->address, k);
+	if ((direct = c->a->direct_target(ci, alt, &target, &is_call))) {
+		if (all)
+			addr_list_add(&c->xfers, ci->address, alt);
+		found_edge(c, &(struct code_edge){ ci->address, target, is_call }, false);
+		if (all && in_vsyscall_page(target) && c->a == &arch_x86_64)
+			add_candidate(c, ci->address, SITE_NONE);
+	} else if (c->a->indirect_branch(ci)) {
+		if (all) {
+			addr_list_add(&c->indirect, ci->address, false);
+		}
+	} else if (c->a->address_ref && c->a->address_ref(ci, &target)) {
+		if (all)
+			addr_list_add(&c->xfers, ci->address, alt);
+		found_edge(c, &(struct code_edge){ ci->address, target, false }, true);
+	}
+	if (all && c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size) &&
+	    !(direct && in_vsyscall_page(target)))
+		add_candidate(c, ci->address, SITE_NONE);
+}
+
 /* Linear sweep of [off, end) of a region with one decoder state. */
 static void sweep_span(struct ctx *c, size_t ri, size_t off, size_t end, bool alt)
 {
@@ -191,10 +299,6 @@ static void sweep_span(struct ctx *c, size_t ri, size_t off, size_t end, bool al
 			      * the lifts fault back what they read */
 
 	while (size && !ac_interrupted()) {
-		uint64_t target;
-		bool is_call;
-		enum insn_site k;
-
 		elf_file_release_behind(c->ef, r->bytes, &behind, (size_t)(code - r->bytes));
 		insn_starts_mark(&c->starts.sweep, ri, addr);
 		if (!sweep_one(c->a, h, alt, &code, &size, &addr, ci)) {
@@ -203,27 +307,7 @@ static void sweep_span(struct ctx *c, size_t ri, size_t off, size_t end, bool al
 			c->out->undecodable_bytes += skip;
 			continue;
 		}
-		k = c->a->site_of(ci);
-		/* Thumb has only EABI's `svc #0` (OABI's svc #0x9xxxxx is ARM
-		 * state); without mapping symbols any other svc in Thumb is a
-		 * literal-pool word decoded as code. */
-		if (k == SITE_SVC && alt && !c->ef->nmaps && ci->size == 2 && ci->bytes[0] != 0)
-			k = SITE_NONE;
-		if (k != SITE_NONE)
-			add_candidate(c, ci->address, k);
-		if (c->a->direct_target(ci, alt, &target, &is_call)) {
-			edge_list_add(&c->edges, &(struct code_edge){ ci->address, target, is_call });
-			if (in_vsyscall_page(target) && c->a == &arch_x86_64)
-				add_candidate(c, ci->address, SITE_NONE);
-		} else if (c->a->indirect_branch(ci)) {
-			xgrow((void **)&c->indirect, &c->capind, c->nindirect, sizeof(uint64_t));
-			c->indirect[c->nindirect++] = ci->address;
-		} else if (c->a->address_ref && c->a->address_ref(ci, &target)) {
-			edge_list_add(&c->refs, &(struct code_edge){ ci->address, target, false });
-		}
-		if (c->a == &arch_x86_64 && mentions_vsyscall(ci->bytes, ci->size) &&
-		    !(c->a->direct_target(ci, alt, &target, &is_call) && in_vsyscall_page(target)))
-			add_candidate(c, ci->address, SITE_NONE);
+		sweep_insn(c, ci, alt);
 	}
 	cs_free(ci, 1);
 }
@@ -258,6 +342,50 @@ static void sweep_region(struct ctx *c, size_t ri)
 		data = m->kind == 'd';
 		alt = m->kind == 't';
 	}
+}
+
+static long region_of(const struct ctx *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->ef->ncode; i++)
+		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
+			return (long)i;
+	return -1;
+}
+
+/* The instructions the sweep found transfers and loads at, decoded again
+ * in the same state from the same bytes, in sweep order (`mode`: into the
+ * graph, or only the transfers to wrappers). */
+static void revisit(struct ctx *c, enum sweep_mode mode)
+{
+	cs_insn *ci[2] = { cs_malloc(c->fast), c->fast_alt ? cs_malloc(c->fast_alt) : NULL };
+	struct addr_cursor cur;
+	uint64_t addr;
+	long ri = -1;
+	size_t behind = 0; /* of region ri, released up to here */
+	bool alt;
+
+	c->mode = mode;
+	addr_cursor_init(&cur, &c->xfers);
+	while (addr_cursor_next(&cur, &addr, &alt) && !ac_interrupted()) {
+		const struct code_region *r = ri >= 0 ? &c->ef->code[ri] : NULL;
+		if (!r || addr - r->vaddr >= r->size) {
+			if ((ri = region_of(c, addr)) < 0)
+				continue;
+			r = &c->ef->code[ri];
+			behind = (size_t)(addr - r->vaddr);
+		}
+		size_t off = (size_t)(addr - r->vaddr), size = r->size - off;
+		const uint8_t *code = r->bytes + off;
+		uint64_t at = addr;
+		elf_file_release_behind(c->ef, r->bytes, &behind, off);
+		alt = alt && ci[1];
+		if (sweep_one(c->a, alt ? c->fast_alt : c->fast, alt, &code, &size, &at, ci[alt]))
+			sweep_insn(c, ci[alt], alt);
+	}
+	c->mode = SWEEP_ALL;
+	for (int k = 0; k < 2; k++)
+		if (ci[k])
+			cs_free(ci[k], 1);
 }
 
 size_t lift_code(csh h, const struct arch *a, const struct elf_file *ef, bool alt,
@@ -295,7 +423,7 @@ static bool lift_function(struct ctx *c, struct func_range fr)
 	const uint8_t *code;
 	size_t size;
 	uint64_t addr = fr.start;
-	const struct elf_symbol *sym = elf_file_symbol_at(c->ef, fr.start);
+	const struct elf_symbol *sym = c->full_alt ? elf_file_symbol_at(c->ef, fr.start) : NULL;
 	/* ARM: a function symbol's low bit says Thumb; else the file's habit. */
 	bool alt = c->full_alt && (sym && sym->value == fr.start ? sym->thumb : c->alt_default);
 
@@ -482,17 +610,32 @@ static int cand_cmp(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+/* Before the sweep, which asks of each transfer whether its target is
+ * covered: the index itself (the sweep does not change it) and max_end. */
 static void coverage_init(struct coverage *cv, const struct function_index *fi)
 {
 	size_t n = fi->n;
 
-	cv->known = (struct function_index){ .ranges = xcalloc(n + 1, sizeof(*fi->ranges)), .n = n };
+	cv->known = *fi; /* borrowed until coverage_copy */
 	cv->max_end = xcalloc(n + 1, sizeof(*cv->max_end));
 	for (size_t i = 0; i < n; i++) {
 		uint64_t e = fi->ranges[i].end;
-		cv->known.ranges[i] = fi->ranges[i];
 		cv->max_end[i] = i && cv->max_end[i - 1] > e ? cv->max_end[i - 1] : e;
 	}
+}
+
+/* After it: adding call targets reorders the index, and the starts' bits
+ * stay with this copy (made only now, not during the sweep: libLLVM's is
+ * 2 MB); covered() is asked no more. */
+static void coverage_copy(struct coverage *cv)
+{
+	struct func_range *r = xcalloc(cv->known.n + 1, sizeof(*r));
+
+	if (cv->known.n)
+		memcpy(r, cv->known.ranges, cv->known.n * sizeof(*r));
+	cv->known.ranges = r;
+	free(cv->max_end);
+	cv->max_end = NULL;
 }
 
 static bool covered(const struct coverage *cv, uint64_t addr)
@@ -502,20 +645,6 @@ static bool covered(const struct coverage *cv, uint64_t addr)
 	return next > 0 && cv->max_end[next - 1] > addr;
 }
 
-/* Calls repeat their targets (libLLVM's 500 000 calls to its PLT stubs
- * made 4 MB of starts, copied and sorted again): a full list keeps each
- * once before it grows. */
-static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
-{
-	if (*n && *n == *cap) {
-		*n = function_starts_unique(*starts, *n);
-		if (*n > *cap / 2)
-			xgrow((void **)starts, cap, *cap, sizeof(**starts));
-	}
-	xgrow((void **)starts, cap, *n, sizeof(**starts));
-	(*starts)[(*n)++] = addr;
-}
-
 /* Stripped code without CFI (musl's libc.so) has no bounds for its hidden
  * functions.  A call target starts one; so does the target of a jump that
  * leaves its function (a tail call, like musl's __syscall_cp thunk).  Each
@@ -523,28 +652,27 @@ static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
 static void add_call_targets(struct ctx *c)
 {
 	struct function_index *fi = &c->out->funcs;
+	uint64_t *starts = NULL;
+	size_t n = 0, cap = 0;
+	struct edge_cursor cur;
+	struct code_edge e;
 
+	/* The calls first: their functions decide which jumps leave one. */
 	for (int pass = 0; pass < 2; pass++) {
-		uint64_t *starts = NULL;
-		size_t n = 0, cap = 0;
-		struct edge_cursor cur;
-		struct code_edge edge;
-		edge_cursor_init(&cur, &c->edges);
-		while (edge_cursor_next(&cur, &edge)) {
-			const struct code_edge *e = &edge;
-			struct func_range from;
-			uint64_t end;
-			if (!in_code(c, e->target, &end) || covered(&c->cv, e->target))
-				continue;
-			/* A jump leaving its function, or a function that is only
-			 * a jump (a thunk), is a tail call. */
-			if (!e->call && !(pass && function_index_find(fi, e->from, &from) &&
-					  (e->target < from.start || e->target >= from.end ||
-					   e->from == from.start)))
-				continue;
-			if (e->call && pass)
-				continue;
-			add_start(&starts, &n, &cap, e->target);
+		if (pass) {
+			starts = NULL, n = 0, cap = 0;
+			edge_cursor_init(&cur, &c->loose_jumps);
+			while (edge_cursor_next(&cur, &e)) {
+				struct func_range from;
+				/* A jump leaving its function, or a function that
+				 * is only a jump (a thunk), is a tail call. */
+				if (function_index_find(fi, e.from, &from) &&
+				    (e.target < from.start || e.target >= from.end || e.from == from.start))
+					add_start(&starts, &n, &cap, e.target);
+			}
+		} else {
+			starts = c->loose_calls, n = c->nloose_calls;
+			c->loose_calls = NULL;
 		}
 		/* Only where the sweep decoded an instruction (asked once each). */
 		n = function_starts_unique(starts, n);
@@ -552,6 +680,7 @@ static void add_call_targets(struct ctx *c)
 		function_index_add_starts(fi, starts, n, c->ef->code, c->ef->ncode);
 		free(starts);
 	}
+	edge_list_free(&c->loose_jumps);
 }
 
 static bool is_arg_reg(const struct arch *a, int reg)
@@ -569,27 +698,29 @@ struct wrapper {
 	const char *name;
 };
 
-static bool wrapper_known(const struct wrapper *ws, size_t n, uint64_t start)
-{
-	for (size_t i = 0; i < n; i++)
-		if (ws[i].start == start)
-			return true;
-	return false;
-}
+/* Wrappers in the order found; the passes collected the transfers to the
+ * first `collected` of them. */
+struct wrappers {
+	struct wrapper *w;
+	size_t n, cap, collected;
+};
 
-static void add_wrapper(struct wrapper **ws, size_t *n, size_t *cap, uint64_t start, int reg,
-			const char *name)
+static void add_wrapper(struct wrappers *ws, uint64_t start, int reg, const char *name)
 {
-	if (wrapper_known(*ws, *n, start) || *n >= 256)
+	for (size_t i = 0; i < ws->n; i++)
+		if (ws->w[i].start == start)
+			return;
+	if (ws->n >= 256)
 		return;
-	xgrow((void **)ws, cap, *n, sizeof(**ws));
-	(*ws)[(*n)++] = (struct wrapper){ start, reg, name };
+	xgrow((void **)&ws->w, &ws->cap, ws->n, sizeof(*ws->w));
+	ws->w[ws->n++] = (struct wrapper){ start, reg, name };
 }
 
 /* The C library's syscall(number, ...) imported through the PLT: its
  * stubs are wrappers whose number is the first argument, so a program's
- * syscall(SYS_x) is resolved where it is called, not only inside libc. */
-static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n, size_t *cap)
+ * syscall(SYS_x) is resolved where it is called, not only inside libc.
+ * And the functions whose syscall number is an argument. */
+static void wrappers_init(struct ctx *c, struct wrappers *ws)
 {
 	const struct dynsyms *d = &c->dyn;
 	uint64_t h = link_hash("syscall"); /* not a read of every import's name */
@@ -597,56 +728,72 @@ static void add_imported_wrappers(struct ctx *c, struct wrapper **ws, size_t *n,
 	for (size_t i = 0; i < d->nplt; i++)
 		if (d->imports[d->plt[i].import].hash == h &&
 		    !strcmp(d->imports[d->plt[i].import].name, "syscall"))
-			add_wrapper(ws, n, cap, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt");
+			add_wrapper(ws, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt");
+	for (size_t i = 0; i < c->out->nsites; i++) {
+		const struct syscall_site *s = &c->out->sites[i];
+		if (s->res.reason == UNRES_ARGUMENT && !s->res.nvalues && is_arg_reg(c->a, s->res.arg_reg))
+			add_wrapper(ws, s->func_start, s->res.arg_reg, s->function);
+	}
+}
+
+/* A pass (`mode`) collects the transfers to the wrappers from `first` on
+ * into c->wedges. */
+static void collect_wrapper_calls(struct ctx *c, struct wrappers *ws, size_t first,
+			       enum sweep_mode mode)
+{
+	edge_list_free(&c->wedges);
+	c->nwtargets = 0;
+	c->wtargets = xrealloc(c->wtargets, (ws->n - first + 1) * sizeof(*c->wtargets));
+	for (size_t i = first; i < ws->n; i++)
+		c->wtargets[c->nwtargets++] = ws->w[i].start;
+	sort_array(c->wtargets, c->nwtargets, sizeof(*c->wtargets), u64_cmp);
+	revisit(c, mode);
+	ws->collected = ws->n;
+}
+
+/* A transfer to wrapper wr at e: its number resolved there, or the
+ * caller passing its own argument on (a wrapper too). */
+static void wrapper_call(struct ctx *c, struct wrappers *ws, const struct wrapper *wr,
+			 const struct code_edge *e)
+{
+	struct func_range fr;
+	struct wrapper_call *w;
+	struct resolution res;
+	long at = lift_around(c, e->from, &fr);
+
+	if (at < 0)
+		return;
+	flow_graph_resolve(&c->lf.fg, (size_t)at, wr->reg, &res);
+	if (res.reason == UNRES_ARGUMENT && !res.nvalues && is_arg_reg(c->a, res.arg_reg)) {
+		add_wrapper(ws, fr.start, res.arg_reg, symbol_name(c, fr.start));
+		return;
+	}
+	xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
+	w = &c->out->wcalls[c->out->nwcalls++];
+	memset(w, 0, sizeof(*w));
+	w->addr = e->from;
+	w->wrapper = wr->start;
+	w->wrapper_name = wr->name;
+	w->caller = symbol_name(c, w->addr);
+	w->res = res;
 }
 
 /* Callers of functions whose syscall number is an argument, transitively:
  * musl's write() passes its number to __syscall_cp, which passes it on to
  * __syscall_cp_asm, where the syscall instruction is. */
-static void resolve_wrappers(struct ctx *c)
+static void resolve_wrappers(struct ctx *c, struct wrappers *ws)
 {
-	struct wrapper *ws = NULL;
-	size_t nws = 0, capws = 0;
-
-	add_imported_wrappers(c, &ws, &nws, &capws);
-	for (size_t i = 0; i < c->out->nsites; i++) {
-		const struct syscall_site *s = &c->out->sites[i];
-		if (s->res.reason == UNRES_ARGUMENT && !s->res.nvalues && is_arg_reg(c->a, s->res.arg_reg))
-			add_wrapper(&ws, &nws, &capws, s->func_start, s->res.arg_reg, s->function);
-	}
-	for (size_t k = 0; k < nws; k++) { /* grows while we walk it */
-		struct wrapper wr = ws[k];
+	for (size_t k = 0; k < ws->n; k++) { /* grows while we walk it */
+		struct wrapper wr = ws->w[k];
 		struct edge_cursor cur;
 		struct code_edge e;
-		edge_cursor_init(&cur, &c->edges);
-		while (edge_cursor_next(&cur, &e)) {
-			struct func_range fr;
-			struct wrapper_call *w;
-			struct resolution res;
-			long at;
-			if (e.target != wr.start)
-				continue;
-			at = lift_around(c, e.from, &fr);
-			if (at < 0)
-				continue;
-			flow_graph_resolve(&c->lf.fg, (size_t)at, wr.reg, &res);
-			if (res.reason == UNRES_ARGUMENT && !res.nvalues && is_arg_reg(c->a, res.arg_reg)) {
-				/* The caller passes its own argument on: a wrapper too. */
-				add_wrapper(&ws, &nws, &capws, fr.start, res.arg_reg,
-					    symbol_name(c, fr.start));
-				continue;
-			}
-			xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
-			w = &c->out->wcalls[c->out->nwcalls++];
-			memset(w, 0, sizeof(*w));
-			w->addr = e.from;
-			w->wrapper = wr.start;
-			w->wrapper_name = wr.name;
-			w->caller = symbol_name(c, w->addr);
-			w->res = res;
-		}
+		if (k >= ws->collected)
+			collect_wrapper_calls(c, ws, k, SWEEP_WRAPPERS);
+		edge_cursor_init(&cur, &c->wedges);
+		while (edge_cursor_next(&cur, &e))
+			if (e.target == wr.start)
+				wrapper_call(c, ws, &wr, &e);
 	}
-	free(ws);
 }
 
 /* NUL-terminated "__vdso_*" / "__kernel_*" strings in read-only data: the
@@ -711,36 +858,46 @@ static bool mostly_alt(const struct elf_file *ef)
 	return (ef->ehdr.e_entry & 1) || (funcs && thumb * 2 > funcs);
 }
 
-/* The graph is built as soon as the wrappers no longer need the raw
- * edges, which then go: they were the largest part of a report. */
-static void build_graph(struct ctx *c)
+/* The graph is built once the index has its call targets and the PLT is
+ * read; each input goes before the next is read: the names (hashed into
+ * the link table) before the transfers are decoded again and placed,
+ * those before the relocations stream in (libLLVM: 4 MB of symbol and
+ * string tables, 1.15 million transfers and loads, 335 000 data refs,
+ * 8 MB of .rela.dyn). */
+static void build_graph(struct ctx *c, struct wrappers *ws)
 {
 	struct graph_input in = {
-		.funcs = &c->out->funcs, .edges = &c->edges, .refs = &c->refs,
-		.indirect = c->indirect, .nindirect = c->nindirect, .dyn = &c->dyn,
+		.funcs = &c->out->funcs, .indirect = &c->indirect,
+		.dyn = &c->dyn,
 	};
 	struct graph_builder b;
 
-	/* Each input goes before the next is read: the names (hashed into the
-	 * link table) before the sweep's edges are placed, the edges before
-	 * the relocations stream in (libLLVM: 4 MB of symbol and string
-	 * tables, 5 MB of edges, 335 000 data refs, 8 MB of .rela.dyn). */
 	link_table_build(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
-	/* The link table has what the rest needed of the symbols (libLLVM:
-	 * 2 MB parsed from .symtab, 2 MB from .dynsym): placement and the
-	 * relocations need only the PLT and the import count. */
-	elf_file_drop_symbols(c->ef);
+	/* The link table has what the rest needed of the dynamic symbols
+	 * (libLLVM: 2 MB): placement and the relocations need only the PLT
+	 * and the import count. */
 	dynsyms_drop_symbols(&c->dyn);
 	elf_file_release_step(c->ef);
+	/* Placement needs no symbols; the wrappers' names come back if asked
+	 * (libLLVM: 2 MB). */
+	elf_file_drop_symbols(c->ef);
 	call_graph_begin(&in, &c->out->graph, &b);
-	edge_list_free(&c->edges);
-	edge_list_free(&c->refs);
+	c->graph = &b;
+	collect_wrapper_calls(c, ws, 0, SWEEP_GRAPH);
+	c->graph = NULL;
+	resolve_wrappers(c, ws);
+	addr_list_free(&c->xfers);
+	edge_list_free(&c->wedges);
+	free(c->wtargets);
+	c->wtargets = NULL;
+	call_graph_end_code(&b);
+	elf_file_drop_symbols(c->ef);
+	elf_file_release_step(c->ef);
 	dynsyms_read_relocations(c->ef, &c->dyn, call_graph_add_data_ref, &b);
 	call_graph_finish(&in, &b);
 	dynsyms_free(&c->dyn);
-	c->out->nindirect = c->nindirect;
-	free(c->indirect);
-	c->indirect = NULL;
+	c->out->nindirect = c->indirect.n;
+	addr_list_free(&c->indirect);
 }
 
 static int open_handles(struct ctx *c, struct ac_error *err)
@@ -762,6 +919,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 		  struct ac_error *err)
 {
 	struct ctx c = { .ef = ef, .a = a, .out = out };
+	struct wrappers ws = { 0 };
 
 	memset(out, 0, sizeof(*out));
 	out->arch = a;
@@ -773,14 +931,12 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	 * relocations); what it read is released behind it, or a large
 	 * library's analysis holds most of its file (libLLVM: 20 MB). */
 	elf_file_release_step(ef);
+	coverage_init(&c.cv, &out->funcs);
 	insn_starts_init(&c.starts.sweep, ef->code, ef->ncode, &out->funcs, sweep_step, &c);
 	for (size_t i = 0; i < ef->ncode; i++)
 		sweep_region(&c, i);
 	insn_starts_finish(&c.starts.sweep);
-	/* Adding call targets reorders the index: the starts' bits stay with
-	 * the copy coverage keeps (made only now, not during the sweep:
-	 * libLLVM's is 2.4 MB). */
-	coverage_init(&c.cv, &out->funcs);
+	coverage_copy(&c.cv);
 	insn_starts_set_known(&c.starts.sweep, &c.cv.known);
 	elf_file_release_step(ef);
 	add_call_targets(&c);
@@ -795,11 +951,12 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	}
 	elf_file_release_step(ef); /* the lifted functions: libLLVM's 4 MB */
 	dynsyms_read_symbols(ef, &c.dyn);
-	resolve_wrappers(&c);
+	wrappers_init(&c, &ws);
+	elf_file_release_step(ef);
+	build_graph(&c, &ws);
+	free(ws.w);
 	free(c.starts.fn_mask);
 	free(c.starts.region_mask);
-	elf_file_release_step(ef);
-	build_graph(&c);
 	elf_file_release_step(ef);
 	find_vdso_names(ef, out);
 	free(c.cands);
