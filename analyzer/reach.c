@@ -145,7 +145,7 @@ static struct reach_object *load_object(struct reach_ctx *rc, const struct image
 	o->node = n;
 	fd = image_open_file(rc->img, n, &err);
 	if (fd < 0) {
-		snprintf(o->scan.error, sizeof(o->scan.error), "%s", err.msg);
+		elf_scan_set_error(&o->scan, err.msg);
 	} else {
 		if (rc->lazy_sites && reloadable(rc))
 			elf_scan_fd_lazy(fd, &o->scan, rc->cache, image_node_sha256(n));

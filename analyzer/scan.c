@@ -6,6 +6,7 @@
 
 #include "analyzer/arch.h"
 #include "analyzer/cache.h"
+#include "common/xalloc.h"
 
 static const struct arch *scan_arch(const struct elf_file *ef)
 {
@@ -73,7 +74,7 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 
 	memset(scan, 0, sizeof(*scan));
 	if (elf_file_open(fd, &scan->file, &err) < 0) {
-		snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+		elf_scan_set_error(scan, err.msg);
 		return;
 	}
 	elf_facts_read(&scan->file, fd, &scan->facts);
@@ -82,18 +83,18 @@ static void scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 	elf_file_release_step(&scan->file);
 	/* Partial results are kept; the error says why they are partial. */
 	if (scan->file.problem)
-		snprintf(scan->error, sizeof(scan->error), "%s", scan->file.problem);
+		elf_scan_set_error(scan, scan->file.problem);
 	else if (scan->facts.ident.kind == ELF_KIND_INVALID)
-		snprintf(scan->error, sizeof(scan->error), "%s",
-			 scan->facts.ident.error ? scan->facts.ident.error : "malformed ELF");
+		elf_scan_set_error(scan, scan->facts.ident.error ? scan->facts.ident.error
+								 : "malformed ELF");
 	a = scan_arch(&scan->file);
 	if (a && scan->file.ehdr.e_ident[EI_DATA] == ELFDATA2LSB) {
 		if (lazy && cache && have_sha256(sha256) && in_cache(scan, cache, sha256)) {
 			scan->has_sites = scan->sites_released = true;
 		} else if (analyze(scan, a, cache, sha256, false, &err) == 0)
 			scan->has_sites = true;
-		else if (!scan->error[0])
-			snprintf(scan->error, sizeof(scan->error), "%s", err.msg);
+		else if (!scan->error)
+			elf_scan_set_error(scan, err.msg);
 	}
 	elf_file_drop_symbols(&scan->file);
 	elf_file_release_pages(&scan->file);
@@ -142,8 +143,15 @@ int elf_scan_reload_sites(struct elf_scan *scan, struct analysis_cache *cache)
 	return 0;
 }
 
+void elf_scan_set_error(struct elf_scan *scan, const char *msg)
+{
+	free(scan->error);
+	scan->error = xstrdup(msg);
+}
+
 void elf_scan_free(struct elf_scan *scan)
 {
+	free(scan->error);
 	site_report_free(&scan->sites);
 	elf_facts_free(&scan->facts);
 	elf_file_close(&scan->file);

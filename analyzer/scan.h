@@ -19,7 +19,9 @@ struct elf_scan {
 	bool has_sites;       /* false: architecture without a backend */
 	bool sites_released;  /* has_sites, but `sites` was freed to save memory */
 	char sha256[65];      /* the content's, when the cache computed it; else "" */
-	char error[AC_ERROR_MAX]; /* per-file error ("" when fine) */
+	/* Per-file error, NULL when fine (owned: a buffer in each of an
+	 * image's objects was 1 kB of its 2 kB record). */
+	char *error;
 };
 
 struct analysis_cache;
@@ -37,6 +39,8 @@ void elf_scan_fd(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 void elf_scan_fd_lazy(int fd, struct elf_scan *scan, struct analysis_cache *cache,
 		      const char *sha256);
 void elf_scan_free(struct elf_scan *scan);
+/* Sets (replaces) the scan's error. */
+void elf_scan_set_error(struct elf_scan *scan, const char *msg);
 
 /* Frees the site report of a scan made through a cache (facts, error and
  * the mapping stay), and loads it back from the cache: what bounds the

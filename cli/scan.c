@@ -255,7 +255,7 @@ static json_t *json_file(const struct image_node *n, const struct elf_scan *s,
 
 	snprintf(path, sizeof(path), "/%s", n->path);
 	j = json_pack("{s:s, s:I}", "path", path, "size", (json_int_t)n->size);
-	json_object_set_new(j, "error", s->error[0] ? json_string(s->error) : json_null());
+	json_object_set_new(j, "error", s->error ? json_string(s->error) : json_null());
 	if (!s->file.map)
 		return j;
 	json_object_set_new(j, "facts", json_facts(&s->facts));
@@ -274,7 +274,7 @@ static void table_file(FILE *out, const struct image_node *n, const struct elf_s
 	char sites[32] = "-", vs[48] = "";
 
 	if (!s->file.map) {
-		fprintf(out, "/%-50s error: %s\n", n->path, s->error);
+		fprintf(out, "/%-50s error: %s\n", n->path, s->error ? s->error : "?");
 		return;
 	}
 	if (s->has_sites) {
@@ -287,7 +287,7 @@ static void table_file(FILE *out, const struct image_node *n, const struct elf_s
 	}
 	fprintf(out, "/%-50s %-10s %-8s %-6s %9s%s%s%s", n->path, elf_kind_name(f->ident.kind),
 		elf_machine_name(f->ident.machine), libc_kind_name(f->libc), sites, vs,
-		s->error[0] ? "  error: " : "", s->error);
+		s->error ? "  error: " : "", s->error ? s->error : "");
 	for (size_t i = 0; i < lc->nmissing; i++)
 		fprintf(out, "%s%s", i ? ", " : "  missing: ", lc->missing[i].name);
 	fputc('\n', out);
@@ -380,7 +380,7 @@ static void scan_node(struct image *img, const struct image_node *n, struct elf_
 
 	if (fd < 0) {
 		memset(s, 0, sizeof(*s));
-		snprintf(s->error, sizeof(s->error), "%s", err.msg);
+		elf_scan_set_error(s, err.msg);
 		return;
 	}
 	elf_scan_fd(fd, s, cache, image_node_sha256(n));
@@ -455,7 +455,7 @@ int cmd_scan(const struct cli_options *o, FILE *out)
 		loader_closure(&ld, nodes[i], &lc);
 		if (o->reach && s->file.map)
 			reach_program(&rc, nodes[i], &rr);
-		errors += s->error[0] != 0;
+		errors += s->error != NULL;
 		if (o->output == OUTPUT_JSON) {
 			json_t *f = json_file(nodes[i], s, &lc);
 			if (o->reach && s->file.map)

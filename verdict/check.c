@@ -58,8 +58,8 @@ static void run_rules_with(struct checker *ck, const struct image_node *n, const
 	if (!target_ready(ck))
 		return;
 	snprintf(label, sizeof(label), "/%s", n->path);
-	if (!s || (s->error[0] && s->facts.ident.kind == ELF_KIND_INVALID)) {
-		pv->error = xstrdup(s && s->error[0] ? s->error : "not analysable");
+	if (!s || (s->error && s->facts.ident.kind == ELF_KIND_INVALID)) {
+		pv->error = xstrdup(s && s->error ? s->error : "not analysable");
 		return;
 	}
 	loader_closure(&ck->ld, n, &cl);

@@ -111,7 +111,7 @@ void rule_kernel(const struct rule_ctx *c, struct program_verdict *pv)
 	ls = is_static ? c->scan : find_libc(c, &libc);
 	if (is_static)
 		libc = c->node;
-	if (!ls || ls->error[0] || !ls->facts.has_abi_tag || ls->facts.abi_tag_os != 0)
+	if (!ls || ls->error || !ls->facts.has_abi_tag || ls->facts.abi_tag_os != 0)
 		return;
 	minor = is_static ? 0 : glibc_minor(&ls->facts);
 	if (minor >= GLIBC_NO_CHECK_MINOR)
@@ -121,7 +121,7 @@ void rule_kernel(const struct rule_ctx *c, struct program_verdict *pv)
 	for (size_t i = 0; i < c->closure->nlibs; i++) {
 		const struct elf_scan *s = reach_scan(c->rc, c->closure->libs[i].node);
 
-		if (s && s != ls && !s->error[0] && s->facts.has_abi_tag && s->facts.abi_tag_os == 0 &&
+		if (s && s != ls && !s->error && s->facts.has_abi_tag && s->facts.abi_tag_os == 0 &&
 		    vkey(s->facts.abi_tag_version) > vkey(p->version))
 			skipped_lib(c, pv, &c->closure->libs[i], &s->facts);
 	}

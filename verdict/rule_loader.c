@@ -79,7 +79,7 @@ static void check_pages(const struct rule_ctx *c, struct program_verdict *pv)
 	for (size_t i = 0; i < c->closure->nlibs; i++) {
 		const struct elf_scan *s = reach_scan(c->rc, c->closure->libs[i].node);
 
-		if (s && !s->error[0] && !s->facts.page_ok[idx])
+		if (s && !s->error && !s->facts.page_ok[idx])
 			misaligned(c, pv, c->closure->libs[i].node, &s->facts, false);
 	}
 }
