@@ -184,14 +184,26 @@ static void build_fn_names(struct link_table *lt, const struct elf_file *ef,
 	lt->nfn = funcs->n;
 }
 
-void link_table_build(const struct elf_file *ef, const struct dynsyms *d,
-		      const struct function_index *funcs, struct link_table *lt)
+void link_table_build_names(const struct elf_file *ef, const struct function_index *funcs,
+			    struct link_table *lt)
 {
 	memset(lt, 0, sizeof(*lt));
+	build_fn_names(lt, ef, funcs);
+}
+
+void link_table_build_binding(const struct elf_file *ef, const struct dynsyms *d,
+			      const struct function_index *funcs, struct link_table *lt)
+{
 	collect_versions(lt, ef, d);
 	build_exports(lt, d, funcs);
 	build_imports(lt, ef, d);
-	build_fn_names(lt, ef, funcs);
+}
+
+void link_table_build(const struct elf_file *ef, const struct dynsyms *d,
+		      const struct function_index *funcs, struct link_table *lt)
+{
+	link_table_build_names(ef, funcs, lt);
+	link_table_build_binding(ef, d, funcs, lt);
 }
 
 void link_table_free(struct link_table *lt)

@@ -65,6 +65,13 @@ uint64_t link_hash(const char *s);
 
 void link_table_build(const struct elf_file *ef, const struct dynsyms *d,
 		      const struct function_index *funcs, struct link_table *lt);
+/* The same in two steps, so that the symbol index (what names the
+ * functions) can go before the dynamic symbols (what binding needs) are
+ * read: libLLVM's are 2 MB each. */
+void link_table_build_names(const struct elf_file *ef, const struct function_index *funcs,
+			    struct link_table *lt);
+void link_table_build_binding(const struct elf_file *ef, const struct dynsyms *d,
+			      const struct function_index *funcs, struct link_table *lt);
 void link_table_free(struct link_table *lt);
 size_t link_table_bytes(const struct link_table *lt);
 /* Whether a table read back from the cache is one link_table_build could

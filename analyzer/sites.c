@@ -13,6 +13,7 @@
 
 #define VSYSCALL_BASE 0xffffffffff600000ull
 #define MAX_FUNCTION_BYTES (4u << 20) /* beyond this an FDE is garbage */
+#define SYMBOLS_KEPT_MAX (1u << 20)    /* bytes of symbol index: drop_large_symbols */
 
 struct candidate {
 	uint64_t addr;
@@ -872,7 +873,7 @@ static void build_graph(struct ctx *c, struct wrappers *ws)
 	};
 	struct graph_builder b;
 
-	link_table_build(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
+	link_table_build_binding(c->ef, &c->dyn, &c->out->funcs, &c->out->links);
 	/* The link table has what the rest needed of the dynamic symbols
 	 * (libLLVM: 2 MB): placement and the relocations need only the PLT
 	 * and the import count. */
@@ -915,6 +916,15 @@ static int open_handles(struct ctx *c, struct ac_error *err)
 	return 0;
 }
 
+/* A large symbol index goes while a step needs none of it (the sweep
+ * needs only ARM's mapping symbols): a name asked for later indexes the
+ * symbols again (libLLVM's is 2 MB; minbase's largest 0.2). */
+static void drop_large_symbols(const struct elf_file *ef)
+{
+	if (!ef->nmaps && ef->nsyms * sizeof(*ef->syms) >= SYMBOLS_KEPT_MAX)
+		elf_file_drop_symbols(ef);
+}
+
 int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_report *out,
 		  struct ac_error *err)
 {
@@ -927,6 +937,7 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 	if (open_handles(&c, err) < 0)
 		return -1;
 	function_index_build(ef, &c.out->funcs);
+	drop_large_symbols(ef);
 	/* Each step reads its own part of the file (.eh_frame, the text, the
 	 * relocations); what it read is released behind it, or a large
 	 * library's analysis holds most of its file (libLLVM: 20 MB). */
@@ -950,6 +961,8 @@ int analyze_sites(const struct elf_file *ef, const struct arch *a, struct site_r
 			resolve_site(&c, &c.cands[i]);
 	}
 	elf_file_release_step(ef); /* the lifted functions: libLLVM's 4 MB */
+	link_table_build_names(ef, &out->funcs, &out->links);
+	drop_large_symbols(ef);
 	dynsyms_read_symbols(ef, &c.dyn);
 	wrappers_init(&c, &ws);
 	elf_file_release_step(ef);
