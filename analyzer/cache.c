@@ -239,11 +239,44 @@ static void *get_raw(struct rbuf *b, size_t n, size_t elem)
 	return p;
 }
 
+static bool starts_ordered(const uint32_t *start, size_t nfn, size_t nadj)
+{
+	if (start[0] != 0 || start[nfn] != nadj)
+		return false;
+	for (size_t f = 0; f < nfn; f++)
+		if (start[f] > start[f + 1])
+			return false;
+	return true;
+}
+
+/* The entries are packed as they are read (callgraph.h): a walk is what
+ * reads a report back, and the graph as entries was most of clang's. */
+static void get_entries(struct rbuf *b, struct call_graph *g)
+{
+	struct graph_packer p;
+	cg_entry chunk[1024];
+
+	if (b->bad || g->nadj > (b->n - b->off) / sizeof(cg_entry) ||
+	    !starts_ordered(g->adj_start, g->nfn, g->nadj)) {
+		b->bad = true;
+		return;
+	}
+	call_graph_pack_begin(&p, g);
+	for (size_t i = 0; i < g->nadj && !b->bad;) {
+		size_t k = g->nadj - i < 1024 ? g->nadj - i : 1024;
+		cache_get(b, chunk, k * sizeof(*chunk));
+		for (size_t j = 0; j < k && !b->bad; j++)
+			b->bad = !call_graph_pack(&p, chunk[j]);
+		i += k;
+	}
+	call_graph_pack_end(&p);
+}
+
 static void get_graph(struct rbuf *b, size_t nfn, struct call_graph *g)
 {
 	g->nfn = nfn;
 	g->adj_start = get_raw(b, nfn + 1, sizeof(*g->adj_start));
-	g->adj = get_raw(b, g->nadj, sizeof(*g->adj));
+	get_entries(b, g);
 	g->has_indirect = get_raw(b, nfn, sizeof(*g->has_indirect));
 	/* A byte other than 0 or 1 is no bool: look at it as a byte. */
 	for (size_t i = 0; !b->bad && i < nfn; i++)

@@ -318,8 +318,98 @@ void call_graph_finish(const struct graph_input *in, struct graph_builder *b)
 	b->seen = NULL;
 }
 
+/* ---- the packed form ---- */
+
+static uint64_t zigzag(int64_t d)
+{
+	return (uint64_t)d << 1 ^ (uint64_t)(d >> 63);
+}
+
+static int64_t unzigzag(uint64_t z)
+{
+	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
+}
+
+void call_graph_pack_begin(struct graph_packer *p, struct call_graph *g)
+{
+	*p = (struct graph_packer){ .g = g, .cap = g->nadj * 2 + 16 };
+	g->packed = xmalloc(p->cap);
+	g->npacked = 0;
+}
+
+/* Functions whose first entry is entry p->i or earlier start here. */
+static void pack_functions(struct graph_packer *p, size_t upto)
+{
+	struct call_graph *g = p->g;
+
+	while (p->f < upto && g->adj_start[p->f] <= p->i)
+		g->adj_start[p->f++] = (uint32_t)g->npacked;
+}
+
+bool call_graph_pack(struct graph_packer *p, cg_entry e)
+{
+	struct call_graph *g = p->g;
+	enum cg_kind kind = cg_kind_of(e);
+	uint32_t t = cg_target_of(e);
+	uint64_t v;
+
+	if (kind > CG_IMPORT || t >= (kind == CG_IMPORT ? g->nimports : g->nfn))
+		return false;
+	pack_functions(p, g->nfn);
+	v = (kind == CG_IMPORT ? t : zigzag((int64_t)t - (int64_t)(p->f - 1))) << 2 | kind;
+	if (g->npacked + 10 > p->cap) {
+		p->cap *= 2;
+		g->packed = xrealloc(g->packed, p->cap);
+	}
+	for (; v >= 0x80; v >>= 7)
+		g->packed[g->npacked++] = (uint8_t)(v | 0x80);
+	g->packed[g->npacked++] = (uint8_t)v;
+	p->i++;
+	return true;
+}
+
+void call_graph_pack_end(struct graph_packer *p)
+{
+	struct call_graph *g = p->g;
+
+	p->i = SIZE_MAX;
+	pack_functions(p, g->nfn + 1);
+	g->packed = xrealloc(g->packed, g->npacked + 1);
+}
+
+void cg_cursor_init(struct cg_cursor *c, const struct call_graph *g, size_t f)
+{
+	*c = (struct cg_cursor){ .g = g, .at = g->adj_start[f], .end = g->adj_start[f + 1],
+				 .f = (uint32_t)f };
+}
+
+bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target)
+{
+	uint64_t v = 0;
+
+	if (c->at >= c->end)
+		return false;
+	if (!c->g->packed) {
+		cg_entry e = c->g->adj[c->at++];
+		*kind = cg_kind_of(e);
+		*target = cg_target_of(e);
+		return true;
+	}
+	for (unsigned shift = 0;; shift += 7) { /* our own writing: whole */
+		uint8_t b = c->g->packed[c->at++];
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			break;
+	}
+	*kind = (enum cg_kind)(v & 3);
+	*target = *kind == CG_IMPORT ? (uint32_t)(v >> 2)
+				     : (uint32_t)((int64_t)c->f + unzigzag(v >> 2));
+	return true;
+}
+
 void call_graph_free(struct call_graph *g)
 {
+	free(g->packed);
 	free(g->adj);
 	free(g->adj_start);
 	free(g->has_indirect);
@@ -330,19 +420,19 @@ void call_graph_free(struct call_graph *g)
 
 size_t call_graph_bytes(const struct call_graph *g)
 {
-	return g->nadj * sizeof(*g->adj) + (g->nfn + 1) * (sizeof(*g->adj_start) + sizeof(bool)) +
+	return (g->packed ? g->npacked : g->nadj * sizeof(*g->adj)) + (g->nfn + 1) * (sizeof(*g->adj_start) + sizeof(bool)) +
 	       (g->ntaken + g->nctors) * sizeof(uint32_t);
 }
 
 bool call_graph_valid(const struct call_graph *g, size_t nfn)
 {
 	if (g->nfn != nfn || !g->adj_start || g->adj_start[0] != 0 ||
-	    g->adj_start[nfn] != g->nadj)
+	    g->adj_start[nfn] != (g->packed ? g->npacked : g->nadj))
 		return false;
 	for (size_t f = 0; f < nfn; f++)
 		if (g->adj_start[f] > g->adj_start[f + 1])
 			return false;
-	for (size_t i = 0; i < g->nadj; i++) {
+	for (size_t i = 0; !g->packed && i < g->nadj; i++) {
 		uint32_t t = cg_target_of(g->adj[i]);
 		enum cg_kind k = cg_kind_of(g->adj[i]);
 		if (k > CG_IMPORT || t >= (k == CG_IMPORT ? g->nimports : nfn))

@@ -53,7 +53,36 @@ struct call_graph {
 	uint32_t *ctors;
 	size_t nctors;
 	size_t nimports; /* of the dynsyms it was built with: IMPORT targets are below */
+	/* A graph read back for a walk is kept packed (call_graph_pack): adj
+	 * is NULL, adj_start[f] is the offset in `packed` of function f's
+	 * first entry, and each entry is a varint: the kind in the low two
+	 * bits, above them an import's index or, zigzagged, a function's
+	 * distance from f (callees are mostly near their callers: 2.2 bytes
+	 * an entry; clang's walk loads 5 MB of graphs as entries). */
+	uint8_t *packed;
+	size_t npacked;
 };
+
+/* Function f's entries, in either form: init, then next until false. */
+struct cg_cursor {
+	const struct call_graph *g;
+	size_t at, end;
+	uint32_t f;
+};
+void cg_cursor_init(struct cg_cursor *c, const struct call_graph *g, size_t f);
+bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target);
+
+/* Packing, as a report is read back: entries come in order, each checked
+ * (false: not an entry of a graph of nfn functions and nimports imports),
+ * function by function; pack_end closes the last one.  g->adj_start must
+ * hold the entries' indices, checked ordered; they become offsets. */
+struct graph_packer {
+	struct call_graph *g;
+	size_t f, i, cap;
+};
+void call_graph_pack_begin(struct graph_packer *p, struct call_graph *g);
+bool call_graph_pack(struct graph_packer *p, cg_entry e);
+void call_graph_pack_end(struct graph_packer *p);
 
 /* What the graph is built from, besides the sweep's transfers and
  * address loads (call_graph_add_code). */

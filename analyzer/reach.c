@@ -469,11 +469,12 @@ static void expand(struct walk *w, size_t node, bool follow_indirect)
 	size_t f = node - w->base[oi];
 
 	const struct call_graph *g = graph(o);
+	struct cg_cursor cur;
+	enum cg_kind kind;
+	uint32_t target;
 
-	for (size_t i = g->adj_start[f]; i < g->adj_start[f + 1]; i++) {
-		enum cg_kind kind = cg_kind_of(g->adj[i]);
-		uint32_t target = cg_target_of(g->adj[i]);
-
+	cg_cursor_init(&cur, g, f);
+	while (cg_cursor_next(&cur, &kind, &target)) {
 		if (kind == CG_LOCAL || (kind == CG_REF && follow_indirect)) {
 			visit(w, w->base[oi] + target, (long)node, VIA_CALL);
 		} else if (kind == CG_IMPORT) {
@@ -527,6 +528,9 @@ static uint32_t import_of(const struct walk *w, size_t node)
 	long p = parent_of(w, node);
 	size_t oi, f;
 	const struct call_graph *g;
+	struct cg_cursor cur;
+	enum cg_kind kind;
+	uint32_t target;
 
 	if (p < 0) {
 		for (size_t i = 0; i < links(w->objs[0])->nimports; i++)
@@ -537,10 +541,10 @@ static uint32_t import_of(const struct walk *w, size_t node)
 	oi = obj_of_node(w, (size_t)p);
 	f = (size_t)p - w->base[oi];
 	g = graph(w->objs[oi]);
-	for (size_t i = g->adj_start[f]; i < g->adj_start[f + 1]; i++)
-		if (cg_kind_of(g->adj[i]) == CG_IMPORT &&
-		    w->bound[oi][cg_target_of(g->adj[i])] - 1 == (long)node)
-			return cg_target_of(g->adj[i]);
+	cg_cursor_init(&cur, g, f);
+	while (cg_cursor_next(&cur, &kind, &target))
+		if (kind == CG_IMPORT && w->bound[oi][target] - 1 == (long)node)
+			return target;
 	return 0;
 }
 

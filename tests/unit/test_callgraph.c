@@ -8,7 +8,8 @@
  * after a range inside it: the late entries), calls into a PLT, transfers
  * that resolve to nothing; fed in address order (as the sweep does), all
  * transfers before all loads (the most late entries), and in reverse
- * function order. */
+ * function order.  And the packed form a walk reads back: the same
+ * entries, function by function. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -178,6 +179,57 @@ static void expect_graph(const struct call_graph *g, const struct function_index
 	free(seen_taken);
 }
 
+/* The packed form (a graph read back from the cache) reads as the
+ * entries it was packed from, function by function. */
+static void expect_packs(const struct call_graph *g)
+{
+	struct call_graph p = { .nfn = g->nfn, .nadj = g->nadj, .nimports = g->nimports };
+	struct graph_packer pk;
+
+	p.adj_start = malloc((g->nfn + 1) * sizeof(*p.adj_start));
+	memcpy(p.adj_start, g->adj_start, (g->nfn + 1) * sizeof(*p.adj_start));
+	call_graph_pack_begin(&pk, &p);
+	for (size_t i = 0; i < g->nadj; i++)
+		assert_true(call_graph_pack(&pk, g->adj[i]));
+	call_graph_pack_end(&pk);
+	assert_true(p.npacked < g->nadj * sizeof(cg_entry) + 1);
+	for (size_t f = 0; f < g->nfn; f++) {
+		struct cg_cursor a, b;
+		enum cg_kind ka, kb;
+		uint32_t ta, tb;
+		bool more;
+		cg_cursor_init(&a, g, f);
+		cg_cursor_init(&b, &p, f);
+		do {
+			more = cg_cursor_next(&a, &ka, &ta);
+			assert_int_equal(more, cg_cursor_next(&b, &kb, &tb));
+			if (more) {
+				assert_int_equal(ka, kb);
+				assert_int_equal(ta, tb);
+			}
+		} while (more);
+	}
+	free(p.adj_start);
+	free(p.packed);
+}
+
+/* An entry no graph of its size has is refused as it is packed. */
+static void pack_refuses_what_cannot_be(void **state)
+{
+	struct call_graph g = { .nfn = 3, .nadj = 3, .nimports = 2 };
+	uint32_t start[4] = { 0, 1, 2, 3 };
+	struct graph_packer pk;
+
+	(void)state;
+	g.adj_start = start;
+	call_graph_pack_begin(&pk, &g);
+	assert_true(call_graph_pack(&pk, (cg_entry)CG_LOCAL << 30 | 2));
+	assert_false(call_graph_pack(&pk, (cg_entry)CG_IMPORT << 30 | 2)); /* 2 imports */
+	assert_false(call_graph_pack(&pk, (cg_entry)CG_REF << 30 | 3));    /* 3 functions */
+	assert_false(call_graph_pack(&pk, (cg_entry)3 << 30));             /* no such kind */
+	free(g.packed);
+}
+
 /* ---- feeding the builder ---- */
 
 enum order { IN_ORDER, TRANSFERS_FIRST, REVERSED };
@@ -243,6 +295,7 @@ static void check_seed(uint64_t seed, enum order order)
 		build(&fi, &d, it, n, order, &g);
 		expect_graph(&g, &fi, &d, it, n);
 	}
+	expect_packs(&g);
 	call_graph_free(&g);
 	free(it);
 	free(fi.ranges);
@@ -293,6 +346,7 @@ int main(void)
 		cmocka_unit_test(transfers_before_loads),
 		cmocka_unit_test(functions_resuming_late),
 		cmocka_unit_test(empty),
+		cmocka_unit_test(pack_refuses_what_cannot_be),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
