@@ -26,7 +26,7 @@
 enum node_type { NODE_DIR, NODE_REG, NODE_SYMLINK, NODE_CHAR, NODE_BLOCK, NODE_FIFO };
 
 struct image_node {
-	char *path;       /* canonical, owned */
+	char *path;       /* canonical, in the node's own block */
 	const char *name; /* base name, points into path */
 	enum node_type type;
 	unsigned mode;    /* permission bits */
