@@ -697,6 +697,7 @@ struct wrapper {
 	uint64_t start;
 	int reg;
 	const char *name;
+	bool named_later; /* found through a caller: named by name_wrapper_calls */
 };
 
 /* Wrappers in the order found; the passes collected the transfers to the
@@ -706,7 +707,8 @@ struct wrappers {
 	size_t n, cap, collected;
 };
 
-static void add_wrapper(struct wrappers *ws, uint64_t start, int reg, const char *name)
+static void add_wrapper(struct wrappers *ws, uint64_t start, int reg, const char *name,
+			bool named_later)
 {
 	for (size_t i = 0; i < ws->n; i++)
 		if (ws->w[i].start == start)
@@ -714,7 +716,7 @@ static void add_wrapper(struct wrappers *ws, uint64_t start, int reg, const char
 	if (ws->n >= 256)
 		return;
 	xgrow((void **)&ws->w, &ws->cap, ws->n, sizeof(*ws->w));
-	ws->w[ws->n++] = (struct wrapper){ start, reg, name };
+	ws->w[ws->n++] = (struct wrapper){ start, reg, name, named_later };
 }
 
 /* The C library's syscall(number, ...) imported through the PLT: its
@@ -729,11 +731,11 @@ static void wrappers_init(struct ctx *c, struct wrappers *ws)
 	for (size_t i = 0; i < d->nplt; i++)
 		if (d->imports[d->plt[i].import].hash == h &&
 		    !strcmp(d->imports[d->plt[i].import].name, "syscall"))
-			add_wrapper(ws, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt");
+			add_wrapper(ws, d->plt[i].addr, c->a->arg_regs[0], "syscall@plt", false);
 	for (size_t i = 0; i < c->out->nsites; i++) {
 		const struct syscall_site *s = &c->out->sites[i];
 		if (s->res.reason == UNRES_ARGUMENT && !s->res.nvalues && is_arg_reg(c->a, s->res.arg_reg))
-			add_wrapper(ws, s->func_start, s->res.arg_reg, s->function);
+			add_wrapper(ws, s->func_start, s->res.arg_reg, s->function, false);
 	}
 }
 
@@ -766,7 +768,7 @@ static void wrapper_call(struct ctx *c, struct wrappers *ws, const struct wrappe
 		return;
 	flow_graph_resolve(&c->lf.fg, (size_t)at, wr->reg, &res);
 	if (res.reason == UNRES_ARGUMENT && !res.nvalues && is_arg_reg(c->a, res.arg_reg)) {
-		add_wrapper(ws, fr.start, res.arg_reg, symbol_name(c, fr.start));
+		add_wrapper(ws, fr.start, res.arg_reg, NULL, true);
 		return;
 	}
 	xgrow((void **)&c->out->wcalls, &c->capw, c->out->nwcalls, sizeof(*c->out->wcalls));
@@ -775,8 +777,21 @@ static void wrapper_call(struct ctx *c, struct wrappers *ws, const struct wrappe
 	w->addr = e->from;
 	w->wrapper = wr->start;
 	w->wrapper_name = wr->name;
-	w->caller = symbol_name(c, w->addr);
 	w->res = res;
+}
+
+/* The names of the callers and of the wrappers found through them, once
+ * the rest of the analysis is done: the symbol index they come from is
+ * not held beside the graph being placed (libLLVM: 2 MB). */
+static void name_wrapper_calls(struct ctx *c, const struct wrappers *ws)
+{
+	for (size_t i = 0; i < c->out->nwcalls; i++) {
+		struct wrapper_call *w = &c->out->wcalls[i];
+		w->caller = symbol_name(c, w->addr);
+		for (size_t k = 0; k < ws->n; k++)
+			if (ws->w[k].start == w->wrapper && ws->w[k].named_later)
+				w->wrapper_name = symbol_name(c, w->wrapper);
+	}
 }
 
 /* Callers of functions whose syscall number is an argument, transitively:
@@ -899,6 +914,8 @@ static void build_graph(struct ctx *c, struct wrappers *ws)
 	dynsyms_free(&c->dyn);
 	c->out->nindirect = c->indirect.n;
 	addr_list_free(&c->indirect);
+	name_wrapper_calls(c, ws);
+	elf_file_drop_symbols(c->ef);
 }
 
 static int open_handles(struct ctx *c, struct ac_error *err)
