@@ -286,6 +286,8 @@ static void get_graph(struct rbuf *b, size_t nfn, struct call_graph *g)
 	g->ctors = get_raw(b, g->nctors, sizeof(*g->ctors));
 	if (!b->bad && !call_graph_valid(g, nfn))
 		b->bad = true;
+	if (!b->bad)
+		call_graph_compact_starts(g);
 }
 
 /* Its import count is the graph's; its function count, the report's. */

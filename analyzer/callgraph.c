@@ -377,10 +377,18 @@ void call_graph_pack_end(struct graph_packer *p)
 	g->packed = xrealloc(g->packed, g->npacked + 1);
 }
 
+void call_graph_compact_starts(struct call_graph *g)
+{
+	mono_index_build(&g->starts, g->adj_start, g->nfn + 1);
+	free(g->adj_start);
+	g->adj_start = NULL;
+}
+
 void cg_cursor_init(struct cg_cursor *c, const struct call_graph *g, size_t f)
 {
-	*c = (struct cg_cursor){ .g = g, .at = g->adj_start[f], .end = g->adj_start[f + 1],
-				 .f = (uint32_t)f };
+	*c = (struct cg_cursor){ .g = g, .f = (uint32_t)f };
+	c->at = g->adj_start ? g->adj_start[f] : mono_index_get(&g->starts, f);
+	c->end = g->adj_start ? g->adj_start[f + 1] : mono_index_get(&g->starts, f + 1);
 }
 
 bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target)
@@ -409,6 +417,7 @@ bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target)
 
 void call_graph_free(struct call_graph *g)
 {
+	mono_index_free(&g->starts);
 	free(g->packed);
 	free(g->adj);
 	free(g->adj_start);
@@ -420,7 +429,11 @@ void call_graph_free(struct call_graph *g)
 
 size_t call_graph_bytes(const struct call_graph *g)
 {
-	return (g->packed ? g->npacked : g->nadj * sizeof(*g->adj)) + (g->nfn + 1) * (sizeof(*g->adj_start) + sizeof(bool)) +
+	size_t entries = g->packed ? g->npacked : g->nadj * sizeof(*g->adj);
+	size_t starts = g->adj_start ? (g->nfn + 1) * sizeof(*g->adj_start)
+				     : mono_index_bytes(&g->starts);
+
+	return entries + starts + (g->nfn + 1) * sizeof(bool) +
 	       (g->ntaken + g->nctors) * sizeof(uint32_t);
 }
 

@@ -20,6 +20,7 @@
 
 #include "analyzer/edgelist.h"
 #include "analyzer/functions.h"
+#include "analyzer/monoindex.h"
 
 struct dynsyms;
 
@@ -61,6 +62,8 @@ struct call_graph {
 	 * an entry; clang's walk loads 5 MB of graphs as entries). */
 	uint8_t *packed;
 	size_t npacked;
+	/* Then adj_start too goes (call_graph_compact_starts), for this. */
+	struct mono_index starts;
 };
 
 /* Function f's entries, in either form: init, then next until false. */
@@ -83,6 +86,8 @@ struct graph_packer {
 void call_graph_pack_begin(struct graph_packer *p, struct call_graph *g);
 bool call_graph_pack(struct graph_packer *p, cg_entry e);
 void call_graph_pack_end(struct graph_packer *p);
+/* A packed graph's offsets as a mono_index: adj_start is NULL then. */
+void call_graph_compact_starts(struct call_graph *g);
 
 /* What the graph is built from, besides the sweep's transfers and
  * address loads (call_graph_add_code). */

@@ -29,12 +29,13 @@ struct reach_object {
 	struct elf_scan scan; /* the same analysis `scan` reports: graph, links */
 	long *site_fn, *wcall_fn, *vs_fn;
 	/* With the graph: the function its entry point is in, and where each
-	 * function starts, as 4-byte offsets from the first (a walk needs no
-	 * more of the function index once the sites are mapped: clang's
-	 * closure's is 3.2 MB of 16-byte ranges).  NULL when the starts span
-	 * more than 4 GB: the ranges are kept then. */
+	 * function starts, as offsets from the first (monoindex.h: about 2
+	 * bytes each; a walk needs no more of the function index once the
+	 * sites are mapped: clang's closure's is 3.2 MB of 16-byte ranges).
+	 * Empty when the starts span more than 4 GB: the ranges are kept
+	 * then. */
 	long entry_fn;
-	uint32_t *fn_off;
+	struct mono_index fn_off; /* n == 0: not compacted */
 	uint64_t fn_base;
 	uint64_t used; /* rc->clock of the last round that needed it */
 	bool queued;   /* reach_programs: its graph is on this round's list */
@@ -108,17 +109,20 @@ static void compact_functions(struct reach_object *o)
 
 	if (!fi->n || !o->scan.sha256[0] || fi->ranges[fi->n - 1].start - fi->ranges[0].start > UINT32_MAX)
 		return;
+	uint32_t *off = xmalloc(fi->n * sizeof(*off));
 	o->fn_base = fi->ranges[0].start;
-	o->fn_off = xmalloc(fi->n * sizeof(*o->fn_off));
 	for (size_t f = 0; f < fi->n; f++)
-		o->fn_off[f] = (uint32_t)(fi->ranges[f].start - o->fn_base);
+		off[f] = (uint32_t)(fi->ranges[f].start - o->fn_base);
+	mono_index_build(&o->fn_off, off, fi->n);
+	free(off);
 	free(fi->ranges);
 	fi->ranges = NULL; /* n stays: the walk's node count */
 }
 
 static uint64_t fn_start(const struct reach_object *o, size_t f)
 {
-	return o->fn_off ? o->fn_base + o->fn_off[f] : o->scan.sites.funcs.ranges[f].start;
+	return o->fn_off.n ? o->fn_base + mono_index_get(&o->fn_off, f)
+			   : o->scan.sites.funcs.ranges[f].start;
 }
 
 static void set_label(struct reach_object *o)
@@ -221,9 +225,8 @@ static void free_graph(struct reach_object *o)
 	free(o->site_fn);
 	free(o->wcall_fn);
 	free(o->vs_fn);
-	free(o->fn_off);
+	mono_index_free(&o->fn_off);
 	o->site_fn = o->wcall_fn = o->vs_fn = NULL;
-	o->fn_off = NULL;
 	o->graph_ready = false;
 }
 
@@ -245,7 +248,7 @@ static size_t resident_bytes(const struct reach_object *o)
 	if (o->graph_ready) {
 		b += (o->scan.sites.nsites + o->scan.sites.nwcalls + o->scan.sites.nvsyscalls) *
 		     sizeof(long);
-		b += o->fn_off ? o->scan.sites.funcs.n * sizeof(*o->fn_off) : 0;
+		b += mono_index_bytes(&o->fn_off);
 	}
 	return b;
 }
