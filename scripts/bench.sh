@@ -277,17 +277,21 @@ releasing what is not in use and by budgets: each file's mapped pages
 after each step of its analysis (its text every 1 MB of the sweep),
 where the sweep started instructions kept as 16 bits a function and a
 checkpoint a 128-byte block (\`analyzer/insnstarts.h\`), each object's
-facts in strings of its own (not pages of its mapping),
-the sweep's edges varint-packed until the call graph (cached with
-the report, 4 bytes a call) is built, the relocations streamed into it,
-walks that bind through each object's cached link table (name hashes,
-never its symbol or string tables), in rounds whose new objects
-total at most 48 MB of files, the pages a round's chains
-touched, each walk's arrays once its result is collected, and the site
-reports and call graphs of the objects least recently walked beyond 4 MB
-(reloaded from the cache when a walk needs them again, \`analyzer/reach.c\`).
-The peak is set by the largest library's analysis and the walk of its
-closure (libLLVM and libclang-cpp for clang), not by the image's size.
+facts in strings of its own (not pages of its mapping), only where the
+sweep found transfers and address loads (1 or 2 bytes each), decoded
+again and placed into the call graph as they come once it can be built
+(\`call_graph_add_code\`), the relocations streamed into it, large symbol
+indexes dropped while no step needs them, walks that bind through each
+object's cached link table (name hashes, never its symbol or string
+tables), in rounds whose new objects total at most 48 MB of files, the
+pages a round's chains touched, each walk's arrays once its result is
+collected, and the site reports and call graphs of the objects least
+recently walked beyond 4 MB (read back from the cache piece by piece when
+a walk needs them again, the graph packed as varints, function starts and
+offsets in 16-bit steps, \`analyzer/reach.c\`), blocks of 64 kB and more
+mapped so that they go back whole.  The peak is set by the largest
+library's analysis and the walk of its closure (libLLVM, libclang-cpp
+and libz3 for clang), not by the image's size.
 TAIL
 } > "$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
