@@ -92,32 +92,37 @@ static void put_res(struct wbuf *b, const struct resolution *r)
 	cache_put32(b, r->partial);
 }
 
-/* The graph's arrays as they are in memory: the cache is per machine. */
-static void put_graph(struct wbuf *b, const struct call_graph *g)
+/* An array written as it is in memory (the cache is per machine),
+ * straight from the report: not copied into a buffer first. */
+static struct wbuf raw(const void *p, size_t n)
 {
-	cache_put(b, g->adj_start, (g->nfn + 1) * sizeof(*g->adj_start));
-	cache_put(b, g->adj, g->nadj * sizeof(*g->adj));
-	cache_put(b, g->has_indirect, g->nfn * sizeof(*g->has_indirect));
-	cache_put(b, g->taken, g->ntaken * sizeof(*g->taken));
-	cache_put(b, g->ctors, g->nctors * sizeof(*g->ctors));
+	return (struct wbuf){ .p = (uint8_t *)(uintptr_t)p, .n = n, .cap = n };
 }
 
-static void put_links(struct wbuf *b, const struct link_table *lt)
+/* The function ranges, the graph and the link table: most of a report
+ * (libLLVM's 4 MB), each array one part. */
+static size_t raw_parts(struct wbuf *parts, const struct site_report *r)
 {
-	cache_put(b, lt->exports, lt->nexports * sizeof(*lt->exports));
-	cache_put(b, lt->imports, lt->nimports * sizeof(*lt->imports));
-	cache_put(b, lt->versions, lt->nversions * sizeof(*lt->versions));
-	cache_put(b, lt->fn_names, lt->nfn * sizeof(*lt->fn_names));
+	const struct call_graph *g = &r->graph;
+	const struct link_table *lt = &r->links;
+	size_t n = 0;
+
+	parts[n++] = raw(r->funcs.ranges, r->funcs.n * sizeof(*r->funcs.ranges));
+	parts[n++] = raw(g->adj_start, (g->nfn + 1) * sizeof(*g->adj_start));
+	parts[n++] = raw(g->adj, g->nadj * sizeof(*g->adj));
+	parts[n++] = raw(g->has_indirect, g->nfn * sizeof(*g->has_indirect));
+	parts[n++] = raw(g->taken, g->ntaken * sizeof(*g->taken));
+	parts[n++] = raw(g->ctors, g->nctors * sizeof(*g->ctors));
+	parts[n++] = raw(lt->exports, lt->nexports * sizeof(*lt->exports));
+	parts[n++] = raw(lt->imports, lt->nimports * sizeof(*lt->imports));
+	parts[n++] = raw(lt->versions, lt->nversions * sizeof(*lt->versions));
+	parts[n++] = raw(lt->fn_names, lt->nfn * sizeof(*lt->fn_names));
+	return n;
 }
 
-static void put_arrays(struct wbuf *b, struct strings *s, const struct site_report *r)
+/* The rest, with their strings as references into the blob. */
+static void put_records(struct wbuf *b, struct strings *s, const struct site_report *r)
 {
-	for (size_t i = 0; i < r->funcs.n; i++) {
-		cache_put64(b, r->funcs.ranges[i].start);
-		cache_put64(b, r->funcs.ranges[i].end);
-	}
-	put_graph(b, &r->graph);
-	put_links(b, &r->links);
 	for (size_t i = 0; i < r->nsites; i++) {
 		const struct syscall_site *x = &r->sites[i];
 		cache_put64(b, x->addr);
@@ -170,8 +175,10 @@ void analysis_cache_write(struct analysis_cache *c, enum cache_kind kind,
 void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 			  const struct elf_file *ef, const struct site_report *r)
 {
-	struct wbuf parts[3] = { { 0 } }; /* counts, arrays, strings */
+	/* counts, the arrays as they are, the records, strings */
+	struct wbuf parts[13] = { { 0 } }, head = { 0 }, records = { 0 };
 	struct strings s = { .ef = ef };
+	size_t n = 0;
 	const uint64_t counts[] = {
 		r->funcs.n, r->funcs.fdes, r->nindirect, r->nsites, r->nwcalls, r->nvsyscalls,
 		r->nvdso, r->code_bytes, r->undecodable_bytes, r->graph.nadj, r->graph.ntaken,
@@ -180,16 +187,18 @@ void analysis_cache_store(struct analysis_cache *c, const struct digest *key,
 
 	if (!c->dir)
 		return;
-	cache_reserve(&parts[1], site_report_bytes(r));
-	put_arrays(&parts[1], &s, r);
-	cache_put64(&parts[0], ef->size);
+	put_records(&records, &s, r);
+	cache_put64(&head, ef->size);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
-		cache_put64(&parts[0], counts[i]);
-	cache_put64(&parts[0], s.blob.n);
-	parts[2] = s.blob;
-	write_parts(c, CACHE_SITES, key, parts, 3);
-	free(parts[0].p);
-	free(parts[1].p);
+		cache_put64(&head, counts[i]);
+	cache_put64(&head, s.blob.n);
+	parts[n++] = head;
+	n += raw_parts(parts + n, r);
+	parts[n++] = records;
+	parts[n++] = s.blob;
+	write_parts(c, CACHE_SITES, key, parts, n);
+	free(head.p);
+	free(records.p);
 	free(s.blob.p);
 }
 

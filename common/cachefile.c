@@ -194,6 +194,8 @@ static int write_entry(const char *path, const uint8_t *head, size_t headlen,
 	hasher_update(h, head, headlen);
 	ok = write_all(fd, head, headlen);
 	for (size_t i = 0; ok && i < nparts; i++) {
+		if (!parts[i].n)
+			continue; /* an empty array may have no buffer */
 		hasher_update(h, parts[i].p, parts[i].n);
 		ok = write_all(fd, parts[i].p, parts[i].n);
 	}
