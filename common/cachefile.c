@@ -257,10 +257,25 @@ static uint8_t *read_file(const char *path, size_t *len)
 	return p;
 }
 
+/* The entry's frame: ours, this format and kind, this key. */
+static bool frame_matches(struct rbuf *b, uint32_t format, uint32_t kind,
+			  const struct digest *key)
+{
+	char magic[8], hex[64];
+	uint32_t f, k;
+
+	cache_get(b, magic, 8);
+	f = cache_get32(b);
+	k = cache_get32(b);
+	cache_get(b, hex, 64);
+	return !b->bad && !memcmp(magic, MAGIC, 8) && f == format && k == kind &&
+	       !memcmp(hex, key->hex, 64);
+}
+
 uint8_t *cache_entry_read(const char *dir, uint32_t format, uint32_t kind,
 			  const struct digest *key, struct rbuf *b)
 {
-	char path[4200], magic[8], hex[64];
+	char path[4200];
 	struct digest sum;
 	size_t len = 0;
 	uint8_t *p;
@@ -270,14 +285,8 @@ uint8_t *cache_entry_read(const char *dir, uint32_t format, uint32_t kind,
 		return NULL;
 	digest_buffer(DIGEST_SHA256, p, len - 64, &sum);
 	*b = (struct rbuf){ .p = p, .n = len - 64 };
-	if (!memcmp(sum.hex, p + len - 64, 64)) {
-		cache_get(b, magic, 8);
-		uint32_t f = cache_get32(b), k = cache_get32(b);
-		cache_get(b, hex, 64);
-		if (!b->bad && !memcmp(magic, MAGIC, 8) && f == format && k == kind &&
-		    !memcmp(hex, key->hex, 64))
-			return p;
-	}
+	if (!memcmp(sum.hex, p + len - 64, 64) && frame_matches(b, format, kind, key))
+		return p;
 	free(p);
 	return NULL;
 }
@@ -360,7 +369,7 @@ static void stream_get(struct rbuf *b, void *v, size_t len)
 bool cache_entry_open(const char *dir, uint32_t format, uint32_t kind,
 		      const struct digest *key, struct rbuf *b)
 {
-	char path[4200], magic[8], hex[64];
+	char path[4200];
 	struct stat st;
 	struct rstream *s;
 	int fd;
@@ -378,14 +387,8 @@ bool cache_entry_open(const char *dir, uint32_t format, uint32_t kind,
 	*s = (struct rstream){ .fd = fd, .h = hasher_new(DIGEST_SHA256), .len = (size_t)st.st_size,
 			       .win = xmalloc(STREAM_WINDOW) };
 	*b = (struct rbuf){ .n = s->len - 64, .st = s };
-	if (s->h) {
-		cache_get(b, magic, 8);
-		uint32_t f = cache_get32(b), k = cache_get32(b);
-		cache_get(b, hex, 64);
-		if (!b->bad && !memcmp(magic, MAGIC, 8) && f == format && k == kind &&
-		    !memcmp(hex, key->hex, 64))
-			return true;
-	}
+	if (s->h && frame_matches(b, format, kind, key))
+		return true;
 	cache_entry_close(b);
 	return false;
 }
