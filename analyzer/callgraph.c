@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyzer/dynsyms.h"
+#include "analyzer/varint.h"
 #include "common/sort.h"
 #include "common/xalloc.h"
 
@@ -320,16 +321,6 @@ void call_graph_finish(const struct graph_input *in, struct graph_builder *b)
 
 /* ---- the packed form ---- */
 
-static uint64_t zigzag(int64_t d)
-{
-	return (uint64_t)d << 1 ^ (uint64_t)(d >> 63);
-}
-
-static int64_t unzigzag(uint64_t z)
-{
-	return (int64_t)(z >> 1) ^ -(int64_t)(z & 1);
-}
-
 void call_graph_pack_begin(struct graph_packer *p, struct call_graph *g)
 {
 	*p = (struct graph_packer){ .g = g, .cap = g->nadj * 2 + 16 };
@@ -356,14 +347,12 @@ bool call_graph_pack(struct graph_packer *p, cg_entry e)
 	if (kind > CG_IMPORT || t >= (kind == CG_IMPORT ? g->nimports : g->nfn))
 		return false;
 	pack_functions(p, g->nfn);
-	v = (kind == CG_IMPORT ? t : zigzag((int64_t)t - (int64_t)(p->f - 1))) << 2 | kind;
-	if (g->npacked + 10 > p->cap) {
+	v = (kind == CG_IMPORT ? t : zigzag((uint64_t)t - (p->f - 1))) << 2 | kind;
+	if (g->npacked + VARINT_MAX > p->cap) {
 		p->cap *= 2;
 		g->packed = xrealloc(g->packed, p->cap);
 	}
-	for (; v >= 0x80; v >>= 7)
-		g->packed[g->npacked++] = (uint8_t)(v | 0x80);
-	g->packed[g->npacked++] = (uint8_t)v;
+	varint_put(g->packed, &g->npacked, v, 0);
 	p->i++;
 	return true;
 }
@@ -393,7 +382,8 @@ void cg_cursor_init(struct cg_cursor *c, const struct call_graph *g, size_t f)
 
 bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target)
 {
-	uint64_t v = 0;
+	unsigned hi;
+	uint64_t v;
 
 	if (c->at >= c->end)
 		return false;
@@ -403,15 +393,9 @@ bool cg_cursor_next(struct cg_cursor *c, enum cg_kind *kind, uint32_t *target)
 		*target = cg_target_of(e);
 		return true;
 	}
-	for (unsigned shift = 0;; shift += 7) { /* our own writing: whole */
-		uint8_t b = c->g->packed[c->at++];
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			break;
-	}
+	v = varint_get(c->g->packed, &c->at, &hi);
 	*kind = (enum cg_kind)(v & 3);
-	*target = *kind == CG_IMPORT ? (uint32_t)(v >> 2)
-				     : (uint32_t)((int64_t)c->f + unzigzag(v >> 2));
+	*target = *kind == CG_IMPORT ? (uint32_t)(v >> 2) : (uint32_t)(c->f + unzigzag(v >> 2));
 	return true;
 }
 
