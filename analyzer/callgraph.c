@@ -59,25 +59,25 @@ static cg_entry pack(enum cg_kind kind, uint32_t target)
 /* What an edge (a call or jump; a ref: an address load) says, as an
  * adjacency entry of function *from; false when it says nothing the walk
  * uses. */
-static bool entry_of(const struct graph_input *in, const struct code_edge *e, bool ref,
+static bool entry_of(const struct graph_builder *b, const struct code_edge *e, bool ref,
 		     uint32_t *from, cg_entry *out)
 {
 	long f, to, imp = -1;
 
 	if (ref) {
 		/* Loading a function's address counts as a possible call. */
-		f = cg_fn_of(in->funcs, e->from);
-		to = cg_fn_at(in->funcs, e->target);
+		f = cg_fn_of(b->funcs, e->from);
+		to = cg_fn_at(b->funcs, e->target);
 		if (f < 0 || to < 0 || to == f || to >= CG_TARGET_LIMIT)
 			return false;
 		*from = (uint32_t)f, *out = pack(CG_REF, (uint32_t)to);
 		return true;
 	}
-	if ((f = cg_fn_owner(in->funcs, e->from)) < 0)
+	if ((f = cg_fn_owner(b->funcs, e->from)) < 0)
 		return false;
-	if ((imp = dynsyms_plt_import(in->dyn, e->target)) >= 0) {
+	if ((imp = dynsyms_plt_import(b->dyn, e->target)) >= 0) {
 		to = imp;
-	} else if ((to = cg_fn_of(in->funcs, e->target)) < 0 || to == f) {
+	} else if ((to = cg_fn_of(b->funcs, e->target)) < 0 || to == f) {
 		return false;
 	}
 	if (to >= CG_TARGET_LIMIT)
@@ -185,7 +185,6 @@ static void open_run(struct graph_builder *b, long f)
 
 void call_graph_add_code(struct graph_builder *b, const struct code_edge *e, bool ref)
 {
-	struct graph_input in = { .funcs = b->funcs, .dyn = b->dyn };
 	uint32_t from;
 	cg_entry entry;
 
@@ -193,7 +192,7 @@ void call_graph_add_code(struct graph_builder *b, const struct code_edge *e, boo
 	 * whichever function loads it. */
 	if (ref)
 		call_graph_add_data_ref(b, e->target);
-	if (!entry_of(&in, e, ref, &from, &entry))
+	if (!entry_of(b, e, ref, &from, &entry))
 		return;
 	if ((long)from < b->run) {
 		/* A function resuming after one nested in it (or overlapping
