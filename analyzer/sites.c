@@ -214,7 +214,24 @@ static void add_start(uint64_t **starts, size_t *n, size_t *cap, uint64_t addr)
 	(*starts)[(*n)++] = addr;
 }
 
-static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end);
+/* The code region holding addr (the first, where hostile files overlap
+ * them), or -1. */
+static long region_of(const struct ctx *c, uint64_t addr)
+{
+	for (size_t i = 0; i < c->ef->ncode; i++)
+		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
+			return (long)i;
+	return -1;
+}
+
+static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
+{
+	long i = region_of(c, addr);
+
+	if (i >= 0)
+		*end = c->ef->code[i].vaddr + c->ef->code[i].size;
+	return i >= 0;
+}
 static bool covered(const struct coverage *cv, uint64_t addr);
 
 static int u64_cmp(const void *a, const void *b)
@@ -345,14 +362,6 @@ static void sweep_region(struct ctx *c, size_t ri)
 	}
 }
 
-static long region_of(const struct ctx *c, uint64_t addr)
-{
-	for (size_t i = 0; i < c->ef->ncode; i++)
-		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
-			return (long)i;
-	return -1;
-}
-
 /* The instructions the sweep found transfers and loads at, decoded again
  * in the same state from the same bytes, in sweep order (`mode`: into the
  * graph, or only the transfers to wrappers). */
@@ -471,11 +480,9 @@ static long find_insn(const struct lifted *lf, uint64_t addr)
 /* Lifts the function around addr; returns the instruction's index or -1. */
 static long lift_around(struct ctx *c, uint64_t addr, struct func_range *fr)
 {
-	const struct code_region *r = NULL;
+	long ri = region_of(c, addr);
+	const struct code_region *r = ri >= 0 ? &c->ef->code[ri] : NULL;
 
-	for (size_t i = 0; i < c->ef->ncode && !r; i++)
-		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size)
-			r = &c->ef->code[i];
 	if (!function_index_find(&c->out->funcs, addr, fr) &&
 	    !(r && function_index_gap(&c->out->funcs, addr, r->vaddr, r->vaddr + r->size, fr)))
 		return -1;
@@ -535,16 +542,6 @@ static bool looks_up_vdso(const struct ctx *c)
 		if (s && (!strncmp(s, "__vdso_", 7) || !strncmp(s, "LINUX_2.6", 9)))
 			return true;
 	}
-	return false;
-}
-
-static bool in_code(const struct ctx *c, uint64_t addr, uint64_t *end)
-{
-	for (size_t i = 0; i < c->ef->ncode; i++)
-		if (addr - c->ef->code[i].vaddr < c->ef->code[i].size) {
-			*end = c->ef->code[i].vaddr + c->ef->code[i].size;
-			return true;
-		}
 	return false;
 }
 
@@ -894,9 +891,6 @@ static void build_graph(struct ctx *c, struct wrappers *ws)
 	 * and the import count. */
 	dynsyms_drop_symbols(&c->dyn);
 	elf_file_release_step(c->ef);
-	/* Placement needs no symbols; the wrappers' names come back if asked
-	 * (libLLVM: 2 MB). */
-	elf_file_drop_symbols(c->ef);
 	call_graph_begin(&in, &c->out->graph, &b);
 	c->graph = &b;
 	collect_wrapper_calls(c, ws, 0, SWEEP_GRAPH);
@@ -907,7 +901,6 @@ static void build_graph(struct ctx *c, struct wrappers *ws)
 	free(c->wtargets);
 	c->wtargets = NULL;
 	call_graph_end_code(&b);
-	elf_file_drop_symbols(c->ef);
 	elf_file_release_step(c->ef);
 	dynsyms_read_relocations(c->ef, &c->dyn, call_graph_add_data_ref, &b);
 	call_graph_finish(&in, &b);
