@@ -107,6 +107,8 @@ static size_t raw_parts(struct wbuf *parts, const struct site_report *r)
 	const struct link_table *lt = &r->links;
 	size_t n = 0;
 
+	/* Read back as a start and an end each (get_arrays). */
+	_Static_assert(sizeof(struct func_range) == 2 * sizeof(uint64_t), "ranges: start, end");
 	parts[n++] = raw(r->funcs.ranges, r->funcs.n * sizeof(*r->funcs.ranges));
 	parts[n++] = raw(g->adj_start, (g->nfn + 1) * sizeof(*g->adj_start));
 	parts[n++] = raw(g->adj, g->nadj * sizeof(*g->adj));

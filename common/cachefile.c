@@ -18,14 +18,6 @@
 
 /* ---- bodies ---- */
 
-void cache_reserve(struct wbuf *b, size_t n)
-{
-	if (b->n + n > b->cap) {
-		b->cap = b->n + n;
-		b->p = xrealloc(b->p, b->cap);
-	}
-}
-
 void cache_put(struct wbuf *b, const void *v, size_t len)
 {
 	if (!len)

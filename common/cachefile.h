@@ -32,9 +32,6 @@ struct rbuf {
 	bool bad; /* a read went past the end: the entry is a miss */
 	struct rstream *st; /* reading from the entry's file (cache_entry_open) */
 };
-/* Grows b to hold n more bytes: a body whose size is known up front is
- * then built without the doubling's slack. */
-void cache_reserve(struct wbuf *b, size_t n);
 void cache_put(struct wbuf *b, const void *v, size_t len);
 void cache_put64(struct wbuf *b, uint64_t v);
 void cache_put32(struct wbuf *b, uint32_t v);
